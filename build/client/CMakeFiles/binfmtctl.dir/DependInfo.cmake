@@ -1,0 +1,22 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/client/main.cpp" "client/CMakeFiles/binfmtctl.dir/main.cpp.o" "gcc" "client/CMakeFiles/binfmtctl.dir/main.cpp.o.d"
+  "/work/main/client/offline.cpp" "client/CMakeFiles/binfmtctl.dir/offline.cpp.o" "gcc" "client/CMakeFiles/binfmtctl.dir/offline.cpp.o.d"
+  "/work/main/client/table.cpp" "client/CMakeFiles/binfmtctl.dir/table.cpp.o" "gcc" "client/CMakeFiles/binfmtctl.dir/table.cpp.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/main/build/lib/CMakeFiles/binfmt.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

@@ -1,0 +1,77 @@
+#include "offline.hpp"
+
+#include "config.hpp"
+#include "presets.hpp"
+#include "table.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace binfmtctl {
+
+namespace {
+std::string_view severity_name(binfmt::Severity s) {
+    switch (s) {
+    case binfmt::Severity::Error: return "error";
+    case binfmt::Severity::Warning: return "warning";
+    case binfmt::Severity::Info: return "note";
+    }
+    return "error";
+}
+} // namespace
+
+int verb_validate(const std::vector<std::string>& paths, const std::string& root, const OutputOptions& out) {
+    binfmt::LoadOptions opts;
+    binfmt::Config cfg;
+    if (paths.empty()) {
+        cfg = binfmt::load_config_dirs(binfmt::config_dirs(root), opts);
+    } else {
+        opts.check_trust = false; // explicit files are drafts being checked, not loaded
+        cfg = binfmt::load_config_paths(paths, opts);
+    }
+    if (out.json) {
+        nlohmann::json diags = nlohmann::json::array();
+        for (auto& d : cfg.diagnostics)
+            diags.push_back({{"severity", severity_name(d.severity)}, {"file", d.where.file}, {"line", d.where.line},
+                             {"column", d.where.column}, {"entry", d.entry}, {"message", d.message}});
+        nlohmann::json entries = nlohmann::json::array();
+        for (auto& e : cfg.entries) entries.push_back(e.name);
+        nlohmann::json doc = {{"valid", !cfg.has_errors()}, {"files", cfg.files}, {"entries", entries},
+                              {"diagnostics", diags}};
+        std::puts(doc.dump(2).c_str());
+    } else {
+        for (auto& d : cfg.diagnostics) {
+            std::string where = d.where.str() + ": " + std::string(severity_name(d.severity)) + ": ";
+            if (!d.entry.empty()) where += fmt::format("[{}] ", d.entry);
+            std::fputs((where + d.message + "\n").c_str(), d.severity == binfmt::Severity::Info ? stdout : stderr);
+        }
+        if (out.legend)
+            std::printf("%zu valid entr%s in %zu file%s, %zu invalid\n", cfg.entries.size(),
+                        cfg.entries.size() == 1 ? "y" : "ies", cfg.files.size(), cfg.files.size() == 1 ? "" : "s",
+                        cfg.invalid_entries.size());
+    }
+    return cfg.has_errors() ? 1 : 0;
+}
+
+int verb_presets(const OutputOptions& out) {
+    const std::string host = binfmt::host_family();
+    auto exists = [](const std::string& p) { return std::filesystem::exists(p); };
+    nlohmann::json doc = nlohmann::json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : binfmt::presets()) {
+        auto interp = binfmt::resolve_interpreter(p, exists);
+        const bool native = p.family == host;
+        std::string note = native ? "host family, skipped" : interp ? "" : "interpreter not installed";
+        doc.push_back({{"name", p.name()}, {"arch", p.arch}, {"family", p.family},
+                       {"interpreter", interp.value_or("")}, {"native", native}});
+        rows.push_back({p.name(), std::string(p.arch), std::string(p.family), interp.value_or("-"), note});
+    }
+    if (out.json) std::puts(doc.dump(2).c_str());
+    else print_table({"PRESET", "ARCH", "FAMILY", "INTERPRETER", "NOTE"}, rows, out.legend);
+    return 0;
+}
+
+} // namespace binfmtctl

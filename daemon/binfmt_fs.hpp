@@ -1,0 +1,34 @@
+// The kernel's binfmt_misc filesystem: the only code that reads or writes it.
+#pragma once
+
+#include "kernel_entry.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace binfmtd {
+
+class BinfmtFs {
+public:
+    explicit BinfmtFs(std::string dir) : dir_(std::move(dir)) {}
+
+    const std::string& dir() const { return dir_; }
+
+    // Empty when binfmt_misc is mounted at dir() and writable; otherwise why not.
+    std::string unusable_reason() const;
+
+    // Every entry in the table. Entries that cannot be read or decoded are
+    // skipped and described in `problems`.
+    std::map<std::string, binfmt::KernelEntry> read_table(std::vector<std::string>& problems) const;
+
+    // One unbuffered write each, as the kernel wants; 0 or an errno.
+    int add(const std::string& register_line) const;
+    int remove(const std::string& name) const;
+
+private:
+    int write_file(const std::string& path, std::string_view data) const;
+    std::string dir_;
+};
+
+} // namespace binfmtd

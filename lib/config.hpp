@@ -1,0 +1,56 @@
+// Loading /etc/binfmtd.d-style TOML configuration: directory precedence,
+// same-name file override, masking, and entry-level precedence.
+#pragma once
+
+#include "entry.hpp"
+
+#include <string>
+#include <vector>
+
+namespace binfmt {
+
+enum class Severity { Error, Warning, Info };
+
+struct Diagnostic {
+    Severity severity = Severity::Error;
+    Location where;
+    std::string entry;   // entry name, empty for file-level problems
+    std::string message;
+    std::string str() const; // "file:line:col: [entry] message"
+};
+
+// The standard directories, highest precedence first, each under `root`
+// ("" or "/" = the real root).
+std::vector<std::string> config_dirs(const std::string& root);
+
+struct LoadOptions {
+    // Ignore (with a warning) files a non-root user could modify.
+    bool check_trust = true;
+};
+
+struct Config {
+    // Effective, valid definitions, sorted by name. A preset entry without an
+    // explicit interpreter has it empty: the daemon resolves it when it acts.
+    std::vector<Entry> entries;
+    std::vector<std::string> files;      // effective files that were read
+    std::vector<std::string> broken_files; // effective files that failed to parse or were refused
+    std::vector<std::string> invalid_entries; // names defined but rejected (see diagnostics)
+    std::vector<Diagnostic> diagnostics;
+    bool has_errors() const;
+};
+
+// Parses one file's text. `path` names it in diagnostics.
+// Appends valid entries to `out`, problems to `diags`; returns false when the
+// file as a whole could not be parsed.
+bool parse_config_text(const std::string& text, const std::string& path, const LoadOptions& opts,
+                       std::vector<Entry>& out, std::vector<std::string>& invalid,
+                       std::vector<Diagnostic>& diags);
+
+// Loads the given directories (highest precedence first) with conf.d rules.
+Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions& opts);
+
+// Loads explicit files and/or directories as given (binfmtctl validate FILE|DIR...):
+// directories contribute their *.toml files; no cross-directory masking.
+Config load_config_paths(const std::vector<std::string>& paths, const LoadOptions& opts);
+
+} // namespace binfmt

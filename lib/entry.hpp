@@ -1,0 +1,57 @@
+// The entry model: what one binfmt_misc registration is, independent of where it came from.
+#pragma once
+
+#include "bytes.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace binfmt {
+
+enum class Kind { Magic, Extension };
+
+std::string_view kind_name(Kind kind); // "magic" / "extension"
+
+struct Flags {
+    bool preserve_argv0 = false; // P
+    bool open_binary = false;    // O
+    bool credentials = false;    // C (the kernel implies O)
+    bool fix_binary = false;     // F
+
+    // The letters in the kernel's order "POCF", as the kernel would show them
+    // after registration (C adds O).
+    std::string kernel_string() const;
+    // Parses letters from "POCF" in any order; false on any other character.
+    static bool parse(std::string_view letters, Flags& out);
+    bool operator==(const Flags&) const = default;
+};
+
+// Where a definition came from, for messages ("file:line:column").
+struct Location {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string str() const; // "file:line:col", or "file" without a line
+};
+
+struct Entry {
+    std::string name;
+    Kind kind = Kind::Magic;
+    Bytes magic;             // Kind::Magic
+    Bytes mask;              // empty = no mask (all bits significant)
+    std::uint32_t offset = 0;
+    std::string extension;   // Kind::Extension, without the dot
+    std::string interpreter; // absolute path; may be empty for a preset until resolved
+    Flags flags;
+    bool enabled = true;
+    bool force = false;      // allow an entry that captures native executables
+    std::string preset;      // the preset it was built from, if any
+    Location origin;
+
+    // True when the kernel would treat both as the same registration
+    // (same kind, offset, interpreter, flags as the kernel shows them, and
+    // magic under mask / extension). Names are not compared.
+    bool same_registration(const Entry& other) const;
+};
+
+} // namespace binfmt

@@ -1,0 +1,64 @@
+// The reconciler's pure core: desired entries vs. the kernel table vs. what we
+// own -> the actions that make the kernel match, and the resulting states.
+#pragma once
+
+#include "entry.hpp"
+#include "kernel_entry.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace binfmt {
+
+enum class State { Active, Disabled, Pending, Failed, Foreign };
+std::string_view state_name(State state);
+
+// One desired entry as the daemon sees it after its own checks.
+struct Desired {
+    Entry entry;
+    // Empty when the entry may be registered; otherwise why it must not be
+    // (interpreter missing -> `pending`, unsafe/native -> `failed`; with
+    // entry.enabled false, the reason it is `disabled`).
+    std::string blocked;
+    bool pending = false; // blocked, but waiting (missing interpreter), not failed
+};
+
+struct Owned {
+    std::string name;
+    std::string origin; // config file (or "runtime") that defined it
+    bool operator==(const Owned&) const = default;
+};
+
+struct Action {
+    enum class Type { Register, Remove } type;
+    std::string name;
+    Entry entry; // for Register
+};
+
+struct PlannedEntry {
+    std::string name;
+    State state = State::Failed;
+    std::string error;
+    std::string origin;
+};
+
+struct Plan {
+    std::vector<Action> actions;         // in the order to apply them
+    std::vector<PlannedEntry> entries;   // every managed and foreign entry, sorted by name
+    std::map<std::string, Owned> owned;  // what we own once the actions succeed
+};
+
+struct PlanInput {
+    std::vector<Desired> desired;                 // sorted or not; names unique
+    std::map<std::string, KernelEntry> kernel;    // the table as read now
+    std::map<std::string, Owned> owned;           // what we registered before
+    std::set<std::string> broken_origins;         // config files currently unparsable
+    std::map<std::string, std::string> invalid;   // entry name -> why its definition is invalid
+    // Kept as it was (never removed) while its definition is invalid or its file broken.
+};
+
+Plan make_plan(const PlanInput& in);
+
+} // namespace binfmt

@@ -1,0 +1,23 @@
+// Every limit binfmt_misc enforces, checked before anything is written.
+#pragma once
+
+#include "entry.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace binfmt {
+
+inline constexpr std::size_t kMaxRegisterLength = 1920; // MAX_REGISTER_LENGTH
+inline constexpr std::size_t kHeadSize = 256;           // BINPRM_BUF_SIZE
+
+// Empty when `name` can be an entry file name; otherwise why not.
+std::string check_name(std::string_view name);
+
+// All problems of an entry, each a sentence quoting the offending value.
+// Empty = the kernel would accept it. A preset entry may still lack its
+// interpreter (it is resolved when the daemon acts); any other may not.
+std::vector<std::string> validate(const Entry& entry);
+
+} // namespace binfmt
