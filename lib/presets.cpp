@@ -246,7 +246,8 @@ std::string host_family() {
 std::vector<std::string> interpreter_candidates(const Preset& preset) {
     const std::string target(emulator_target(preset));
     return {
-        "/usr/libexec/qemu-binfmt/" + target + "-binfmt-P", // Debian's argv0-preserving wrapper
+        // Debian: the "-binfmt-P" name tells qemu it was started with flag P.
+        "/usr/libexec/qemu-binfmt/" + target + "-binfmt-P",
         "/usr/bin/qemu-" + target + "-static",
         "/usr/bin/qemu-" + target,
     };

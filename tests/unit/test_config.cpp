@@ -1,0 +1,187 @@
+#include "config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+
+using namespace binfmt;
+namespace fs = std::filesystem;
+
+namespace {
+// A throwaway root with the four standard directories.
+struct TempRoot {
+    fs::path dir;
+    TempRoot() {
+        std::string tmpl = (fs::temp_directory_path() / "binfmtd-unit-XXXXXX").string();
+        dir = ::mkdtemp(tmpl.data());
+        for (auto& d : config_dirs(dir.string())) fs::create_directories(d);
+    }
+    ~TempRoot() { fs::remove_all(dir); }
+    fs::path write(const std::string& rel, const std::string& text, mode_t mode = 0644) {
+        fs::path p = dir / rel;
+        std::ofstream(p) << text;
+        ::chmod(p.c_str(), mode);
+        return p;
+    }
+    Config load() const { return load_config_dirs(config_dirs(dir.string()), {}); }
+};
+
+const Entry* find(const Config& c, std::string_view name) {
+    for (auto& e : c.entries)
+        if (e.name == name) return &e;
+    return nullptr;
+}
+bool has_diag(const Config& c, std::string_view text, int line = 0) {
+    for (auto& d : c.diagnostics)
+        if (d.str().find(text) != std::string::npos && (line == 0 || d.where.line == line)) return true;
+    return false;
+}
+} // namespace
+
+TEST_CASE("parses every kind of entry", "[config]") {
+    TempRoot r;
+    r.write("etc/binfmtd.d/a.toml", R"([qemu-aarch64]
+preset = "qemu-aarch64"
+
+[python-pyc]
+extension = "pyc"
+interpreter = "/usr/bin/python3"
+
+[lua-bytecode]
+magic = '\x1bLua'
+mask = '\xff\xff\xff\xff'
+offset = 0
+interpreter = "/usr/bin/lua"
+fix-binary = true
+enabled = false
+)");
+    Config c = r.load();
+    REQUIRE_FALSE(c.has_errors());
+    REQUIRE(c.entries.size() == 3);
+    const Entry* q = find(c, "qemu-aarch64");
+    REQUIRE(q);
+    CHECK(q->preset == "qemu-aarch64");
+    CHECK(q->interpreter.empty());
+    CHECK(q->flags.kernel_string() == "POF");
+    CHECK(q->magic.size() == 20);
+    const Entry* p = find(c, "python-pyc");
+    REQUIRE(p);
+    CHECK(p->kind == Kind::Extension);
+    CHECK(p->extension == "pyc");
+    const Entry* l = find(c, "lua-bytecode");
+    REQUIRE(l);
+    CHECK(l->magic == Bytes{0x1b, 'L', 'u', 'a'});
+    CHECK(l->flags.kernel_string() == "F");
+    CHECK_FALSE(l->enabled);
+    CHECK(l->origin.line == 8);
+}
+
+TEST_CASE("preset flags can be overridden", "[config]") {
+    TempRoot r;
+    r.write("etc/binfmtd.d/a.toml", "[arm]\npreset = \"qemu-arm\"\npreserve-argv0 = false\n"
+                                    "interpreter = \"/usr/bin/qemu-arm-static\"\n");
+    Config c = r.load();
+    REQUIRE(find(c, "arm"));
+    CHECK(find(c, "arm")->flags.kernel_string() == "OF");
+    CHECK(find(c, "arm")->interpreter == "/usr/bin/qemu-arm-static");
+}
+
+TEST_CASE("errors name file, line, column, entry and value", "[config]") {
+    TempRoot r;
+    auto bad = r.write("etc/binfmtd.d/bad.toml", "[x]\nmagic = 'AB'\nmaks = 'CD'\ninterpreter = \"/bin/x\"\n");
+    r.write("etc/binfmtd.d/good.toml", "[y]\nextension = \"y\"\ninterpreter = \"/bin/y\"\n");
+    Config c = r.load();
+    CHECK(c.has_errors());
+    CHECK(has_diag(c, bad.string() + ":3:1: [x] unknown key \"maks\"", 3));
+    CHECK(find(c, "y"));
+    CHECK_FALSE(find(c, "x"));
+    CHECK(c.invalid_entries == std::vector<std::string>{"x"});
+}
+
+TEST_CASE("a syntax error breaks only its file", "[config]") {
+    TempRoot r;
+    auto bad = r.write("etc/binfmtd.d/bad.toml", "[x]\nextension = \"x\"\ninterpreter = \"/bin/x\n");
+    r.write("etc/binfmtd.d/good.toml", "[y]\nextension = \"y\"\ninterpreter = \"/bin/y\"\n");
+    Config c = r.load();
+    CHECK(has_diag(c, "syntax error", 3));
+    CHECK(c.broken_files == std::vector<std::string>{bad.string()});
+    CHECK(find(c, "y"));
+}
+
+TEST_CASE("value errors", "[config]") {
+    TempRoot r;
+    r.write("etc/binfmtd.d/a.toml", R"([both]
+magic = 'A'
+extension = "b"
+interpreter = "/bin/x"
+[none]
+interpreter = "/bin/x"
+[badesc]
+magic = '\q'
+interpreter = "/bin/x"
+[badpreset]
+preset = "qemu-vax"
+[badoffset]
+magic = 'A'
+offset = 300
+interpreter = "/bin/x"
+[badflag]
+extension = "z"
+interpreter = "/bin/x"
+fix-binary = "yes"
+[notatable]
+[nested]
+extension = 3
+interpreter = "/bin/x"
+)");
+    Config c = r.load();
+    CHECK(c.entries.empty());
+    CHECK(has_diag(c, "[both] `magic`, `extension` and `preset` exclude each other"));
+    CHECK(has_diag(c, "[none] needs one of"));
+    CHECK(has_diag(c, "[badesc] magic \"\\q\": bad escape", 8));
+    CHECK(has_diag(c, "unknown preset \"qemu-vax\"", 11));
+    CHECK(has_diag(c, "offset must be an integer from 0 to 256", 14));
+    CHECK(has_diag(c, "`fix-binary` must be true or false", 19));
+    CHECK(has_diag(c, "[nested] `extension` must be a string", 22));
+}
+
+TEST_CASE("directory precedence, same-name override and masking", "[config]") {
+    TempRoot r;
+    r.write("usr/lib/binfmtd.d/qemu.toml", "[a]\nextension = \"vendor\"\ninterpreter = \"/bin/x\"\n");
+    r.write("etc/binfmtd.d/qemu.toml", "[a]\nextension = \"admin\"\ninterpreter = \"/bin/x\"\n");
+    r.write("usr/lib/binfmtd.d/masked.toml", "[m]\nextension = \"m\"\ninterpreter = \"/bin/x\"\n");
+    fs::create_symlink("/dev/null", r.dir / "etc/binfmtd.d/masked.toml");
+    r.write("usr/lib/binfmtd.d/empty.toml", "[e]\nextension = \"e\"\ninterpreter = \"/bin/x\"\n");
+    r.write("run/binfmtd.d/empty.toml", "");
+    Config c = r.load();
+    REQUIRE(find(c, "a"));
+    CHECK(find(c, "a")->extension == "admin");
+    CHECK_FALSE(find(c, "m"));
+    CHECK_FALSE(find(c, "e"));
+    CHECK_FALSE(c.has_errors());
+}
+
+TEST_CASE("entry-level precedence across files", "[config]") {
+    TempRoot r;
+    r.write("usr/lib/binfmtd.d/10-vendor.toml", "[a]\nextension = \"vendor\"\ninterpreter = \"/bin/x\"\n");
+    r.write("etc/binfmtd.d/50-admin.toml", "[a]\nextension = \"admin\"\ninterpreter = \"/bin/x\"\n");
+    r.write("etc/binfmtd.d/10-first.toml", "[b]\nextension = \"first\"\ninterpreter = \"/bin/x\"\n");
+    r.write("etc/binfmtd.d/90-last.toml", "[b]\nextension = \"last\"\ninterpreter = \"/bin/x\"\n");
+    Config c = r.load();
+    CHECK(find(c, "a")->extension == "admin");
+    CHECK(find(c, "b")->extension == "last");
+    CHECK(has_diag(c, "[a] overridden by the definition in"));
+}
+
+TEST_CASE("files others could write are ignored", "[config]") {
+    TempRoot r;
+    r.write("etc/binfmtd.d/open.toml", "[o]\nextension = \"o\"\ninterpreter = \"/bin/x\"\n", 0666);
+    Config c = r.load();
+    CHECK_FALSE(find(c, "o"));
+    CHECK(has_diag(c, "writable by group or others (mode 0666), ignoring"));
+    LoadOptions trusting;
+    trusting.check_trust = false;
+    CHECK(load_config_dirs(config_dirs(r.dir.string()), trusting).entries.size() == 1);
+}
