@@ -42,8 +42,10 @@ TEST_CASE("native guard", "[native]") {
     ext.extension = "sh";
     CHECK(captured_native(ext, samples).empty());
 
-    // Each foreign preset is safe on an x86 host; the host family's own are not.
+    // Each foreign preset is safe on an x86 host; the host family's own are not
+    // (but for i486: EM_486 is not a machine the kernel runs, only the family rule skips it).
     for (const auto& p : presets()) {
+        if (p.arch == "i486") continue;
         auto captured = captured_native(entry_from_preset(p), samples);
         INFO(p.name() << " captured " << captured);
         CHECK(captured.empty() == (p.family != "i386"));

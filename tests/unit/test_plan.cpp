@@ -1,0 +1,110 @@
+#include "plan.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace binfmt;
+
+namespace {
+Entry ext(const std::string& name, const std::string& interp = "/bin/x") {
+    Entry e;
+    e.name = name;
+    e.kind = Kind::Extension;
+    e.extension = name;
+    e.interpreter = interp;
+    e.origin.file = "/etc/binfmtd.d/a.toml";
+    return e;
+}
+KernelEntry in_kernel(const Entry& e, bool enabled = true) { return {e, enabled}; }
+const PlannedEntry& state_of(const Plan& p, const std::string& name) {
+    for (auto& e : p.entries)
+        if (e.name == name) return e;
+    FAIL("no planned entry " << name);
+    throw;
+}
+std::vector<std::string> actions(const Plan& p) {
+    std::vector<std::string> out;
+    for (auto& a : p.actions) out.push_back((a.type == Action::Type::Register ? "+" : "-") + a.name);
+    return out;
+}
+} // namespace
+
+TEST_CASE("registers what is missing, nothing when the kernel is right", "[plan]") {
+    PlanInput in;
+    in.desired = {{ext("a"), {}, false}};
+    Plan p = make_plan(in);
+    CHECK(actions(p) == std::vector<std::string>{"+a"});
+    CHECK(state_of(p, "a").state == State::Active);
+    CHECK(p.owned.count("a"));
+
+    in.kernel["a"] = in_kernel(ext("a"));
+    in.owned = p.owned;
+    Plan again = make_plan(in);
+    CHECK(again.actions.empty());
+    CHECK(again.owned == in.owned);
+}
+
+TEST_CASE("replaces an owned entry that differs, never a foreign one", "[plan]") {
+    PlanInput in;
+    in.desired = {{ext("a", "/bin/new"), {}, false}, {ext("b", "/bin/new"), {}, false}};
+    in.kernel["a"] = in_kernel(ext("a", "/bin/old"));
+    in.kernel["b"] = in_kernel(ext("b", "/bin/old"));
+    in.kernel["f"] = in_kernel(ext("f"));
+    in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml"};
+    Plan p = make_plan(in);
+    CHECK(actions(p) == std::vector<std::string>{"-a", "+a"});
+    CHECK(state_of(p, "b").state == State::Failed);
+    CHECK(state_of(p, "b").error.find("did not register") != std::string::npos);
+    CHECK(state_of(p, "f").state == State::Foreign);
+    CHECK(state_of(p, "f").origin == "kernel");
+    CHECK_FALSE(p.owned.count("b"));
+}
+
+TEST_CASE("adopts an identical registration", "[plan]") {
+    PlanInput in;
+    in.desired = {{ext("a"), {}, false}};
+    in.kernel["a"] = in_kernel(ext("a"), false);
+    Plan p = make_plan(in);
+    CHECK(p.actions.empty());
+    CHECK(state_of(p, "a").state == State::Disabled);
+    CHECK(p.owned.count("a"));
+}
+
+TEST_CASE("removes owned entries the config dropped, keeps those of broken files", "[plan]") {
+    PlanInput in;
+    in.kernel["gone"] = in_kernel(ext("gone"));
+    in.kernel["kept"] = in_kernel(ext("kept"));
+    in.kernel["bad"] = in_kernel(ext("bad"));
+    in.owned["gone"] = {"gone", "/etc/binfmtd.d/old.toml"};
+    in.owned["kept"] = {"kept", "/etc/binfmtd.d/broken.toml"};
+    in.owned["bad"] = {"bad", "/etc/binfmtd.d/a.toml"};
+    in.broken_origins = {"/etc/binfmtd.d/broken.toml"};
+    in.invalid["bad"] = "a.toml:3:1: [bad] unknown key";
+    Plan p = make_plan(in);
+    CHECK(actions(p) == std::vector<std::string>{"-gone"});
+    CHECK(state_of(p, "kept").state == State::Active);
+    CHECK(state_of(p, "kept").error.find("keeping the last valid definition") != std::string::npos);
+    CHECK(state_of(p, "bad").error.find("unknown key") != std::string::npos);
+    CHECK(p.owned.count("kept"));
+    CHECK(p.owned.count("bad"));
+    CHECK_FALSE(p.owned.count("gone"));
+}
+
+TEST_CASE("blocked entries: pending keeps, failed removes, disabled removes", "[plan]") {
+    PlanInput in;
+    Entry off = ext("off");
+    off.enabled = false;
+    in.desired = {{ext("wait"), "interpreter \"/bin/x\" does not exist", true},
+                  {ext("unsafe"), "writable by others", false},
+                  {off, {}, false}};
+    for (auto n : {"wait", "unsafe", "off"}) {
+        in.kernel[n] = in_kernel(ext(n));
+        in.owned[n] = {n, "/etc/binfmtd.d/a.toml"};
+    }
+    Plan p = make_plan(in);
+    CHECK(actions(p) == std::vector<std::string>{"-unsafe", "-off"});
+    CHECK(state_of(p, "wait").state == State::Pending);
+    CHECK(state_of(p, "unsafe").state == State::Failed);
+    CHECK(state_of(p, "off").state == State::Disabled);
+    CHECK(p.owned.count("wait"));
+    CHECK_FALSE(p.owned.count("unsafe"));
+}
