@@ -1,6 +1,6 @@
 #include "config.hpp"
 
-#include "presets.hpp"
+#include "spec.hpp"
 #include "validate.hpp"
 
 #include <fmt/format.h>
@@ -39,97 +39,46 @@ Location loc_of(const std::string& path, const toml::source_region& src) {
     return {path, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
 }
 
-// Parses one [entry] table. Returns false (with diagnostics) when the definition is invalid.
+// Parses one [entry] table: TOML values -> Spec (types, escapes), then the shared
+// entry_from_spec; each problem is located at its key, or at the table header.
 bool parse_entry(const std::string& path, const std::string& name, const toml::table& tbl, Entry& e,
                  std::vector<Diagnostic>& diags) {
-    bool ok = true;
-    auto fail = [&](const toml::source_region& src, std::string msg) {
-        diags.push_back({Severity::Error, loc_of(path, src), name, std::move(msg)});
-        ok = false;
-    };
-    e.name = name;
-    e.origin = loc_of(path, tbl.source());
-
-    const toml::node *magic = nullptr, *mask = nullptr, *offset = nullptr, *ext = nullptr, *preset = nullptr;
-    std::map<std::string, std::pair<bool*, const toml::node*>> bools{
-        {"fix-binary", {&e.flags.fix_binary, nullptr}},   {"preserve-argv0", {&e.flags.preserve_argv0, nullptr}},
-        {"open-binary", {&e.flags.open_binary, nullptr}}, {"credentials", {&e.flags.credentials, nullptr}},
-        {"enabled", {&e.enabled, nullptr}},               {"force", {&e.force, nullptr}},
-    };
-    const toml::node* interp = nullptr;
-
+    std::map<std::string, toml::source_region> where;
+    std::vector<SpecProblem> problems;
+    Spec spec;
     for (auto&& [key, node] : tbl) {
         const std::string k(key.str());
-        if (k == "magic") magic = &node;
-        else if (k == "mask") mask = &node;
-        else if (k == "offset") offset = &node;
-        else if (k == "extension") ext = &node;
-        else if (k == "preset") preset = &node;
-        else if (k == "interpreter") interp = &node;
-        else if (auto it = bools.find(k); it != bools.end()) it->second.second = &node;
-        else
-            fail(key.source(), fmt::format("unknown key \"{}\" (known: preset, magic, mask, offset, extension, "
-                                           "interpreter, fix-binary, preserve-argv0, open-binary, credentials, "
-                                           "enabled, force)", k));
-    }
-
-    auto get_string = [&](const toml::node* n, std::string_view what, std::string& out) {
-        if (!n) return false;
-        if (auto s = n->value<std::string>()) {
-            out = *s;
-            return true;
-        }
-        fail(n->source(), fmt::format("`{}` must be a string", what));
-        return false;
-    };
-
-    const int sources = (magic ? 1 : 0) + (ext ? 1 : 0) + (preset ? 1 : 0);
-    if (sources != 1)
-        fail(tbl.source(), sources == 0 ? "needs one of `magic`, `extension` or `preset`"
-                                        : "`magic`, `extension` and `preset` exclude each other; use one");
-
-    std::string text;
-    if (get_string(preset, "preset", text)) {
-        if (const Preset* p = find_preset(text)) {
-            Entry base = entry_from_preset(*p);
-            e.kind = base.kind, e.magic = base.magic, e.mask = base.mask, e.flags = base.flags;
-            e.preset = text;
+        where[k] = key.source();
+        // Exact TOML types only: toml++'s value<T>() would convert integers to booleans.
+        if (auto* s = node.as_string()) {
+            if (k == "magic" || k == "mask") {
+                std::string err;
+                if (auto bytes = unescape(s->get(), err)) spec[k] = std::move(*bytes);
+                else problems.push_back({k, fmt::format("{} \"{}\": {}", k, s->get(), err)});
+            } else {
+                spec[k] = s->get();
+            }
+        } else if (auto* b = node.as_boolean()) {
+            spec[k] = b->get();
+        } else if (auto* n = node.as_integer()) {
+            const std::int64_t* i = &n->get();
+            if (*i < 0 || *i > static_cast<std::int64_t>(kHeadSize))
+                problems.push_back({k, fmt::format("`{}` = {} is out of range (0 to {})", k, *i, kHeadSize)});
+            else spec[k] = static_cast<std::uint32_t>(*i);
         } else {
-            fail(preset->source(), fmt::format("unknown preset \"{}\" (see `binfmtctl presets`)", text));
+            // Arrays, tables, floats, dates: no key takes them; report through the spec's type check.
+            spec[k] = Bytes{};
+            if (k == "magic" || k == "mask") problems.push_back({k, fmt::format("`{}` must be a string", k)});
         }
     }
-    if (get_string(magic, "magic", text)) {
-        std::string err;
-        if (auto b = unescape(text, err)) e.magic = *b, e.kind = Kind::Magic;
-        else fail(magic->source(), fmt::format("magic \"{}\": {}", text, err));
+    if (problems.empty()) entry_from_spec(name, spec, e, problems);
+    e.origin = loc_of(path, tbl.source());
+    for (auto& p : problems) {
+        auto it = where.find(p.key);
+        diags.push_back({Severity::Error, loc_of(path, it != where.end() ? it->second : tbl.source()), name,
+                         std::move(p.message)});
     }
-    if (get_string(mask, "mask", text)) {
-        std::string err;
-        if (!magic) fail(mask->source(), "`mask` needs `magic`");
-        if (auto b = unescape(text, err)) e.mask = *b;
-        else fail(mask->source(), fmt::format("mask \"{}\": {}", text, err));
-    }
-    if (offset) {
-        auto v = offset->value<std::int64_t>();
-        if (!magic) fail(offset->source(), "`offset` needs `magic`");
-        else if (!v || *v < 0 || *v > static_cast<std::int64_t>(kHeadSize))
-            fail(offset->source(), fmt::format("offset must be an integer from 0 to {}", kHeadSize));
-        else e.offset = static_cast<std::uint32_t>(*v);
-    }
-    if (get_string(ext, "extension", text)) e.extension = text, e.kind = Kind::Extension;
-    get_string(interp, "interpreter", e.interpreter);
-
-    // Explicit flag keys override a preset's defaults.
-    for (auto& [k, target] : bools) {
-        if (!target.second) continue;
-        if (auto b = target.second->value<bool>()) *target.first = *b;
-        else fail(target.second->source(), fmt::format("`{}` must be true or false", k));
-    }
-
-    if (ok) {
-        for (auto& problem : validate(e)) fail(tbl.source(), std::move(problem));
-    }
-    return ok;
+    return problems.empty();
 }
 
 // A file a non-root user could rewrite would let them define what root executes.

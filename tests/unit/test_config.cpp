@@ -142,7 +142,7 @@ interpreter = "/bin/x"
     CHECK(has_diag(c, "[none] needs one of"));
     CHECK(has_diag(c, "[badesc] magic \"\\q\": bad escape", 8));
     CHECK(has_diag(c, "unknown preset \"qemu-vax\"", 11));
-    CHECK(has_diag(c, "offset must be an integer from 0 to 256", 14));
+    CHECK(has_diag(c, "`offset` = 300 is out of range (0 to 256)", 14));
     CHECK(has_diag(c, "`fix-binary` must be true or false", 19));
     CHECK(has_diag(c, "[nested] `extension` must be a string", 22));
 }
