@@ -117,12 +117,38 @@ bool entry_from_spec(const std::string& name, const Spec& spec, Entry& e, std::v
     return problems.size() == before;
 }
 
+namespace {
+Flags default_flags(const Entry& e) {
+    const Preset* p = e.preset.empty() ? nullptr : find_preset(e.preset);
+    return p ? entry_from_preset(*p).flags : Flags{};
+}
+} // namespace
+
+Spec to_spec(const Entry& e) {
+    Spec spec;
+    if (!e.preset.empty()) {
+        spec["preset"] = e.preset;
+    } else if (e.kind == Kind::Magic) {
+        spec["magic"] = e.magic;
+        if (!e.mask.empty()) spec["mask"] = e.mask;
+        if (e.offset) spec["offset"] = e.offset;
+    } else {
+        spec["extension"] = e.extension;
+    }
+    if (!e.interpreter.empty()) spec["interpreter"] = e.interpreter;
+    const Flags defaults = default_flags(e);
+    for (auto& f : kFlagKeys)
+        if (e.flags.*f.flag != defaults.*f.flag) spec[std::string(f.key)] = e.flags.*f.flag;
+    if (!e.enabled) spec["enabled"] = false;
+    if (e.force) spec["force"] = true;
+    return spec;
+}
+
 std::string to_toml(const Entry& e) {
     std::string out = fmt::format("[{}]\n", bare_or_quoted_key(e.name));
-    Flags defaults;
+    const Flags defaults = default_flags(e);
     if (!e.preset.empty()) {
         out += fmt::format("preset = {}\n", quote(e.preset));
-        if (const Preset* p = find_preset(e.preset)) defaults = entry_from_preset(*p).flags;
     } else if (e.kind == Kind::Magic) {
         out += fmt::format("magic = {}\n", quote_bytes(e.magic));
         if (!e.mask.empty()) out += fmt::format("mask = {}\n", quote_bytes(e.mask));

@@ -25,6 +25,10 @@ struct SpecProblem {
 // appended. Returns true when there was none.
 bool entry_from_spec(const std::string& name, const Spec& spec, Entry& out, std::vector<SpecProblem>& problems);
 
+// The spec that entry_from_spec turns back into `entry` (for clients sending a
+// definition read from a file); a preset entry is sent as its preset plus overrides.
+Spec to_spec(const Entry& entry);
+
 // The TOML text of a configuration file defining exactly `entry` (what the daemon
 // writes for Register); a preset entry is written as its preset plus overrides.
 std::string to_toml(const Entry& entry);

@@ -59,3 +59,17 @@ TEST_CASE("to_toml round-trips through the loader", "[spec]") {
     CHECK(out[0].flags.kernel_string() == "PO");
     CHECK(to_toml(p).find("fix-binary = false") != std::string::npos);
 }
+
+TEST_CASE("to_spec round-trips through entry_from_spec", "[spec]") {
+    Entry p;
+    p.name = "qemu-arm";
+    p.preset = "qemu-arm";
+    p.interpreter = "/usr/bin/qemu-arm-static";
+    p.flags = {false, true, false, true};
+    Entry back;
+    std::vector<SpecProblem> problems;
+    REQUIRE(entry_from_spec("qemu-arm", to_spec(p), back, problems));
+    CHECK(back.flags == p.flags);
+    CHECK(back.interpreter == p.interpreter);
+    CHECK(std::get<bool>(to_spec(p).at("preserve-argv0")) == false);
+}
