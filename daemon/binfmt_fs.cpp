@@ -50,7 +50,13 @@ std::string BinfmtFs::unusable_reason() const {
 }
 
 std::map<std::string, binfmt::KernelEntry> BinfmtFs::read_table(std::vector<std::string>& problems) const {
-    std::map<std::string, binfmt::KernelEntry> table;
+    auto ordered = read_table_ordered(problems);
+    return {std::make_move_iterator(ordered.begin()), std::make_move_iterator(ordered.end())};
+}
+
+std::vector<std::pair<std::string, binfmt::KernelEntry>>
+BinfmtFs::read_table_ordered(std::vector<std::string>& problems) const {
+    std::vector<std::pair<std::string, binfmt::KernelEntry>> table;
     Fd d{::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
     DIR* dir = d.fd >= 0 ? ::fdopendir(d.fd) : nullptr;
     if (!dir) {
@@ -67,7 +73,7 @@ std::map<std::string, binfmt::KernelEntry> BinfmtFs::read_table(std::vector<std:
                 problems.push_back(fmt::format("cannot read entry \"{}\": {}", name, std::strerror(errno)));
             continue;
         }
-        if (auto ke = binfmt::decode_kernel_entry(name, text, error)) table.emplace(name, std::move(*ke));
+        if (auto ke = binfmt::decode_kernel_entry(name, text, error)) table.emplace_back(name, std::move(*ke));
         else problems.push_back(fmt::format("cannot decode entry \"{}\": {}", name, error));
     }
     ::closedir(dir);

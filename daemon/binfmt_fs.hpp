@@ -21,6 +21,9 @@ public:
     // Every entry in the table. Entries that cannot be read or decoded are
     // skipped and described in `problems`.
     std::map<std::string, binfmt::KernelEntry> read_table(std::vector<std::string>& problems) const;
+    // The same in the kernel's own order, which is the order it tries them in
+    // (most recently registered first).
+    std::vector<std::pair<std::string, binfmt::KernelEntry>> read_table_ordered(std::vector<std::string>& problems) const;
 
     // One unbuffered write each, as the kernel wants; 0 or an errno.
     int add(const std::string& register_line) const;

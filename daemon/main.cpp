@@ -1,11 +1,19 @@
-// binfmtd: wires the pieces; --once reconciles and exits.
+// binfmtd: wires the pieces. --once reconciles and exits; otherwise one event
+// loop carries the bus and the signals.
 #include "binfmt_fs.hpp"
+#include "bus_service.hpp"
+#include "event_loop.hpp"
 #include "log.hpp"
+#include "manager.hpp"
 #include "reconciler.hpp"
 
 #include <CLI/CLI.hpp>
+#include <sdbus-c++/sdbus-c++.h>
+#include <systemd/sd-daemon.h>
 
+#include <csignal>
 #include <exception>
+#include <memory>
 #include <string>
 
 namespace {
@@ -18,15 +26,52 @@ struct Options {
     std::string log_level = "info";
 };
 
+void notify_status(const binfmtd::Manager& manager, const char* extra = "") {
+    sd_notifyf(0, "%sSTATUS=%s", extra, manager.summary().c_str());
+}
+
+int serve(const Options& opt, const binfmtd::BinfmtFs& fs) {
+    binfmtd::Manager manager(opt.root, fs);
+    binfmtd::EventLoop loop;
+    loop.on_signal(SIGTERM, [&] { loop.exit(0); });
+    loop.on_signal(SIGINT, [&] { loop.exit(0); });
+    loop.on_signal(SIGHUP, [&] {
+        binfmtd::log::info("Reloading (SIGHUP)");
+        sd_notify(0, "RELOADING=1");
+        manager.reload();
+        notify_status(manager, "READY=1\n");
+    });
+    manager.reload();
+
+    std::unique_ptr<sdbus::IConnection> bus;
+    std::unique_ptr<binfmtd::BusService> service;
+    if (!opt.no_bus) {
+        bus = sdbus::createSystemBusConnection();
+        service = std::make_unique<binfmtd::BusService>(*bus, manager);
+        manager.on_entry_changed = [&](const std::string& name, const std::string& state) {
+            service->emit_entry_changed(name, state);
+        };
+        manager.on_mounted_changed = [&](bool) { service->emit_mounted_changed(); };
+        bus->requestName("org.binfmtd1"); // only once the object answers
+        loop.attach(*bus);
+    }
+    manager.on_entry_changed = [&, forward = manager.on_entry_changed](const std::string& name, const std::string& state) {
+        if (forward) forward(name, state);
+        notify_status(manager);
+    };
+    notify_status(manager, "READY=1\n");
+    binfmtd::log::info("binfmtd {} running: {}", BINFMTD_VERSION, manager.summary());
+    int r = loop.run();
+    sd_notify(0, "STOPPING=1");
+    binfmtd::log::info("Stopping; registered entries stay in the kernel");
+    if (bus) bus->releaseName("org.binfmtd1");
+    return r < 0 ? 1 : 0;
+}
+
 int run(const Options& opt) {
     binfmtd::BinfmtFs fs(opt.binfmt_dir);
-    binfmtd::Reconciler reconciler(opt.root, fs);
-    if (!opt.once) {
-        binfmtd::log::error("the long-running service mode is not built yet; run with --once");
-        return 1;
-    }
-    auto report = reconciler.reconcile();
-    return report.ok() ? 0 : 1;
+    if (opt.once) return binfmtd::Reconciler(opt.root, fs).reconcile().ok() ? 0 : 1;
+    return serve(opt, fs);
 }
 
 } // namespace

@@ -48,67 +48,81 @@ Reconciler::Reconciler(std::string root, const BinfmtFs& fs)
         if (auto head = read_head(path)) native_.push_back({fmt::format("the host's own {}", path), std::move(*head)});
 }
 
-binfmt::Desired Reconciler::desire(const binfmt::Entry& entry) const {
-    binfmt::Desired d{entry, {}, false};
-    binfmt::Entry& e = d.entry;
+Reconciler::Verdict Reconciler::check(binfmt::Entry& e) const {
+    using K = Verdict::Kind;
     const binfmt::Preset* preset = e.preset.empty() ? nullptr : binfmt::find_preset(e.preset);
-    if (preset && preset->family == host_family_) {
-        e.enabled = false;
-        d.blocked = fmt::format("preset \"{}\" is the host's own architecture family ({}), not registered", e.preset,
-                                host_family_);
-        return d;
-    }
-    if (!e.enabled) return d;
+    if (preset && preset->family == host_family_)
+        return {K::HostFamily, fmt::format("preset \"{}\" is the host's own architecture family ({}), not registered",
+                                           e.preset, host_family_)};
     if (preset && e.interpreter.empty()) {
         auto found = binfmt::resolve_interpreter(*preset, [](const std::string& p) {
             return check_interpreter(p).status != InterpreterCheck::Status::Missing;
         });
-        if (!found) {
-            auto candidates = binfmt::interpreter_candidates(*preset);
-            d.blocked = fmt::format("no interpreter for preset \"{}\" is installed (looked for {})", e.preset,
-                                    fmt::join(candidates, ", "));
-            d.pending = true;
-            return d;
-        }
+        if (!found)
+            return {K::Missing, fmt::format("no interpreter for preset \"{}\" is installed (looked for {})", e.preset,
+                                            fmt::join(binfmt::interpreter_candidates(*preset), ", "))};
         e.interpreter = *found;
-        if (auto problems = binfmt::validate(e); !problems.empty()) {
-            d.blocked = problems.front();
-            return d;
-        }
+        if (auto problems = binfmt::validate(e); !problems.empty()) return {K::Invalid, problems.front()};
     }
-    auto check = check_interpreter(e.interpreter);
-    if (check.status != InterpreterCheck::Status::Ok) {
-        d.blocked = check.reason;
-        d.pending = check.status == InterpreterCheck::Status::Missing;
-        return d;
-    }
+    auto trust = check_interpreter(e.interpreter);
+    if (trust.status == InterpreterCheck::Status::Missing) return {K::Missing, trust.reason};
+    if (trust.status == InterpreterCheck::Status::Unsafe) return {K::Unsafe, trust.reason};
     if (!e.force) {
         if (auto what = binfmt::captured_native(e, native_); !what.empty())
-            d.blocked = fmt::format("magic {} would capture native executables ({}); refusing (set force = true "
-                                    "to override)", binfmt::printable(e.magic), what);
+            return {K::Native, fmt::format("magic \"{}\" would capture native executables ({}); refusing (set force "
+                                           "= true to override)", binfmt::printable(e.magic), what)};
     }
+    return {};
+}
+
+binfmt::Desired Reconciler::desire(const binfmt::Entry& entry) const {
+    binfmt::Desired d{entry, {}, false};
+    if (!d.entry.enabled && d.entry.preset.empty()) return d;
+    Verdict v = check(d.entry);
+    if (v.kind == Verdict::Kind::HostFamily) d.entry.enabled = false;
+    if (!d.entry.enabled && v.kind != Verdict::Kind::HostFamily) return d;
+    d.blocked = v.reason;
+    d.pending = v.kind == Verdict::Kind::Missing;
     return d;
 }
 
-void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report,
-                       std::map<std::string, binfmt::Owned>& owned) const {
+void Reconciler::save(const RuntimeState& state) const {
+    std::string error;
+    if (!store_.save(state, error)) log::error("{}", error);
+}
+
+void Reconciler::set_unregistered(const std::string& name, bool unregistered) {
+    std::string error;
+    RuntimeState state = store_.load(error);
+    if (unregistered) state.unregistered.insert(name);
+    else state.unregistered.erase(name);
+    save(state);
+}
+
+void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state) const {
     auto mark_failed = [&](const std::string& name, std::string why) {
         for (auto& pe : report.entries)
             if (pe.name == name) pe.state = State::Failed, pe.error = std::move(why);
-        owned.erase(name);
+        state.owned.erase(name);
     };
     for (const auto& a : plan.actions) {
         if (a.type == binfmt::Action::Type::Remove) {
             ++report.writes;
             int err = fs_.remove(a.name);
-            if (err == 0 || err == ENOENT) log::info("Removed {}", a.name);
+            if (err == 0 || err == ENOENT) {
+                report.kernel.erase(a.name);
+                log::info("Removed {}", a.name);
+            }
             else mark_failed(a.name, fmt::format("cannot remove it from the kernel: {}", std::strerror(err)));
             continue;
         }
         auto line = binfmt::encode_register(a.entry);
         ++report.writes;
         int err = line ? fs_.add(*line) : EINVAL;
-        if (err == 0) log::info("Registered {} ({} -> {})", a.name, binfmt::kind_name(a.entry.kind), a.entry.interpreter);
+        if (err == 0) {
+            report.kernel[a.name] = {a.entry, true};
+            log::info("Registered {} ({} -> {})", a.name, binfmt::kind_name(a.entry.kind), a.entry.interpreter);
+        }
         else mark_failed(a.name, fmt::format("the kernel rejected the registration: {}", std::strerror(err)));
     }
 }
@@ -123,8 +137,20 @@ ReconcileReport Reconciler::reconcile() {
     }
     report.config_errors = cfg.has_errors();
 
+    std::string error;
+    const RuntimeState saved = store_.load(error);
+    if (!error.empty()) log::warning("{}", error);
+
     binfmt::PlanInput in;
-    for (const auto& e : cfg.entries) in.desired.push_back(desire(e));
+    for (const auto& e : cfg.entries) {
+        binfmt::Desired d = desire(e);
+        if (saved.unregistered.count(e.name) && d.entry.enabled) {
+            d.entry.enabled = false;
+            d.blocked = "unregistered at run time (until reboot or the next Register)";
+        }
+        report.defined[e.name] = d.entry;
+        in.desired.push_back(std::move(d));
+    }
     in.broken_origins.insert(cfg.broken_files.begin(), cfg.broken_files.end());
     for (const auto& name : cfg.invalid_entries) {
         auto diag = std::find_if(cfg.diagnostics.begin(), cfg.diagnostics.end(), [&](const binfmt::Diagnostic& d) {
@@ -132,9 +158,7 @@ ReconcileReport Reconciler::reconcile() {
         });
         in.invalid[name] = diag != cfg.diagnostics.end() ? diag->str() : "invalid definition";
     }
-    std::string error;
-    in.owned = store_.load(error);
-    if (!error.empty()) log::warning("{}", error);
+    in.owned = saved.owned;
 
     report.unusable = fs_.unusable_reason();
     if (!report.unusable.empty()) {
@@ -148,14 +172,13 @@ ReconcileReport Reconciler::reconcile() {
     std::vector<std::string> problems;
     in.kernel = fs_.read_table(problems);
     for (const auto& p : problems) log::warning("{}", p);
+    report.kernel = in.kernel;
 
     binfmt::Plan plan = binfmt::make_plan(in);
     report.entries = plan.entries;
-    auto owned = plan.owned;
-    apply(plan, report, owned);
-    if (owned != in.owned || !std::filesystem::exists(store_.path())) {
-        if (!store_.save(owned, error)) log::error("{}", error);
-    }
+    RuntimeState state{plan.owned, saved.unregistered};
+    apply(plan, report, state);
+    if (state != saved || !std::filesystem::exists(store_.path())) save(state);
 
     for (const auto& pe : report.entries) {
         if (pe.state == State::Failed) log::error("{}: failed: {}", pe.name, pe.error);

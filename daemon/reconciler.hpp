@@ -8,6 +8,7 @@
 #include "ownership.hpp"
 #include "plan.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,13 +16,15 @@ namespace binfmtd {
 
 struct ReconcileReport {
     std::vector<binfmt::PlannedEntry> entries;
+    std::map<std::string, binfmt::Entry> defined;       // desired definitions, interpreters resolved
+    std::map<std::string, binfmt::KernelEntry> kernel;  // the table as read before acting
     std::size_t writes = 0;       // writes made to binfmt_misc
     bool config_errors = false;   // some file or definition was rejected
     std::string unusable;         // why binfmt_misc could not be used, if so
 
     // Every managed entry active, disabled or pending, and the config clean.
     bool ok() const;
-    std::string summary() const;  // "3 active, 1 pending, 0 failed, 2 foreign"
+    std::string summary() const;  // "3 active, 0 disabled, 1 pending, 0 failed, 2 foreign"
 };
 
 class Reconciler {
@@ -30,9 +33,22 @@ public:
 
     ReconcileReport reconcile();
 
-private:
+    // The checks an entry passes before it may be registered: preset
+    // interpreter resolution, interpreter trust, native guard.
+    struct Verdict {
+        enum class Kind { Ok, HostFamily, Missing, Unsafe, Native, Invalid } kind = Kind::Ok;
+        std::string reason;
+    };
+    // Resolves `entry`'s preset interpreter in place.
+    Verdict check(binfmt::Entry& entry) const;
     binfmt::Desired desire(const binfmt::Entry& entry) const;
-    void apply(const binfmt::Plan& plan, ReconcileReport& report, std::map<std::string, binfmt::Owned>& owned) const;
+
+    // Keeps a configured entry out of the kernel until reboot (or lets it back).
+    void set_unregistered(const std::string& name, bool unregistered);
+
+private:
+    void apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state) const;
+    void save(const RuntimeState& state) const;
 
     std::string root_;
     const BinfmtFs& fs_;

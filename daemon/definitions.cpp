@@ -1,0 +1,68 @@
+#include "definitions.hpp"
+
+#include "atomic_file.hpp"
+#include "spec.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace binfmtd {
+
+namespace {
+constexpr std::string_view kMarker = "# Written by binfmtd (org.binfmtd1.Manager.Register).\n";
+
+void fsync_dir(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+} // namespace
+
+DefinitionFiles::DefinitionFiles(const std::string& root) {
+    const std::string r = root == "/" ? "" : root;
+    runtime_dir_ = r + "/run/binfmtd.d";
+    persist_dir_ = r + "/etc/binfmtd.d";
+}
+
+std::string DefinitionFiles::path(const std::string& name, bool persist) const {
+    return (persist ? persist_dir_ : runtime_dir_) + "/" + name + ".toml";
+}
+
+bool DefinitionFiles::exists(const std::string& name, bool persist) const {
+    return ::access(path(name, persist).c_str(), F_OK) == 0;
+}
+
+std::optional<std::string> DefinitionFiles::read(const std::string& name, bool persist) const {
+    std::ifstream in(path(name, persist), std::ios::binary);
+    if (!in) return std::nullopt;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+bool DefinitionFiles::ours(const std::string& name, bool persist) const {
+    auto content = read(name, persist);
+    return content && content->starts_with(kMarker);
+}
+
+int DefinitionFiles::write(const binfmt::Entry& entry, bool persist) const {
+    return write_file_atomic(path(entry.name, persist), std::string(kMarker) + binfmt::to_toml(entry));
+}
+
+int DefinitionFiles::restore(const std::string& name, bool persist, const std::optional<std::string>& content) const {
+    if (!content) return remove(name, persist);
+    return write_file_atomic(path(name, persist), *content);
+}
+
+int DefinitionFiles::remove(const std::string& name, bool persist) const {
+    if (::unlink(path(name, persist).c_str()) != 0 && errno != ENOENT) return errno;
+    fsync_dir(persist ? persist_dir_ : runtime_dir_);
+    return 0;
+}
+
+} // namespace binfmtd

@@ -1,0 +1,198 @@
+#include "manager.hpp"
+
+#include "api_error.hpp"
+#include "log.hpp"
+#include "matcher.hpp"
+#include "validate.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+namespace binfmtd {
+
+namespace {
+using Code = ApiError::Code;
+
+[[noreturn]] void fail(Code code, std::string message) { throw ApiError(code, std::move(message)); }
+} // namespace
+
+Manager::Manager(const std::string& root, const BinfmtFs& fs) : fs_(fs), reconciler_(root, fs), files_(root) {}
+
+void Manager::reload() {
+    std::map<std::string, std::string> before;
+    for (auto& pe : last_.entries) before[pe.name] = std::string(binfmt::state_name(pe.state));
+    last_ = reconciler_.reconcile();
+
+    std::map<std::string, std::string> after;
+    for (auto& pe : last_.entries) after[pe.name] = std::string(binfmt::state_name(pe.state));
+    if (on_entry_changed) {
+        for (auto& [name, state] : after)
+            if (auto it = before.find(name); it == before.end() || it->second != state) on_entry_changed(name, state);
+        for (auto& [name, state] : before)
+            if (!after.count(name)) on_entry_changed(name, "removed");
+    }
+    const bool mounted = last_.unusable.empty();
+    if (mounted != mounted_) {
+        mounted_ = mounted;
+        if (on_mounted_changed) on_mounted_changed(mounted);
+    }
+}
+
+const binfmt::PlannedEntry* Manager::planned(const std::string& name) const {
+    auto it = std::find_if(last_.entries.begin(), last_.entries.end(),
+                           [&](const binfmt::PlannedEntry& pe) { return pe.name == name; });
+    return it == last_.entries.end() ? nullptr : &*it;
+}
+
+EntryInfo Manager::info(const binfmt::PlannedEntry& pe) const {
+    EntryInfo i;
+    i.name = pe.name;
+    i.state = std::string(binfmt::state_name(pe.state));
+    i.error = pe.error;
+    i.origin = pe.origin == files_.path(pe.name, false) ? "runtime" : pe.origin;
+
+    const binfmt::Entry* e = nullptr;
+    auto k = last_.kernel.find(pe.name);
+    if (auto d = last_.defined.find(pe.name); d != last_.defined.end()) e = &d->second;
+    else if (k != last_.kernel.end()) e = &k->second.entry;
+    if (e) {
+        i.kind = std::string(binfmt::kind_name(e->kind));
+        i.interpreter = e->interpreter;
+        i.magic = e->magic;
+        i.mask = e->mask;
+        i.offset = e->offset;
+        i.extension = e->extension;
+        i.flags = e->flags.kernel_string();
+        i.enabled = k != last_.kernel.end() ? k->second.enabled : e->enabled;
+    }
+    return i;
+}
+
+std::vector<EntryInfo> Manager::list() const {
+    std::vector<EntryInfo> out;
+    for (auto& pe : last_.entries) out.push_back(info(pe));
+    return out;
+}
+
+EntryInfo Manager::get(const std::string& name) const {
+    if (auto* pe = planned(name)) return info(*pe);
+    fail(Code::NoSuchEntry, fmt::format("no entry named \"{}\"", name));
+}
+
+std::string Manager::describe() const {
+    nlohmann::json entries = nlohmann::json::array();
+    for (auto& i : list())
+        entries.push_back({{"name", i.name}, {"kind", i.kind}, {"interpreter", i.interpreter},
+                           {"magic", binfmt::to_hex(i.magic)}, {"mask", binfmt::to_hex(i.mask)},
+                           {"offset", i.offset}, {"extension", i.extension}, {"flags", i.flags},
+                           {"enabled", i.enabled}, {"state", i.state}, {"origin", i.origin}, {"error", i.error}});
+    nlohmann::json doc = {{"version", BINFMTD_VERSION}, {"mounted", mounted_}, {"binfmt_dir", fs_.dir()},
+                          {"summary", last_.summary()}, {"entries", entries}};
+    return doc.dump();
+}
+
+void Manager::register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& opt) {
+    binfmt::Entry e;
+    std::vector<binfmt::SpecProblem> problems;
+    if (!binfmt::entry_from_spec(name, spec, e, problems)) {
+        std::vector<std::string> text;
+        for (auto& p : problems) text.push_back(p.key.empty() ? p.message : fmt::format("{}: {}", p.key, p.message));
+        fail(Code::InvalidEntry, fmt::format("entry \"{}\": {}", name, fmt::join(text, "; ")));
+    }
+    e.force = e.force || opt.force;
+
+    const binfmt::PlannedEntry* existing = planned(name);
+    if (existing && existing->state == binfmt::State::Foreign)
+        fail(Code::AlreadyExists, fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage; binfmtd "
+                                              "never replaces it", name));
+    if (existing && !opt.replace)
+        fail(Code::AlreadyExists, fmt::format("entry \"{}\" is already defined ({}); pass replace to overwrite it",
+                                              name, existing->origin));
+    if (files_.exists(name, opt.persist) && !files_.ours(name, opt.persist))
+        fail(Code::AlreadyExists, fmt::format("\"{}\" exists and was not written by binfmtd; edit it instead",
+                                              files_.path(name, opt.persist)));
+
+    binfmt::Entry checked = e;
+    auto verdict = reconciler_.check(checked);
+    using K = Reconciler::Verdict::Kind;
+    switch (verdict.kind) {
+    case K::Ok: break;
+    case K::Unsafe: fail(Code::UnsafeInterpreter, verdict.reason);
+    case K::Native: fail(Code::NativeConflict, verdict.reason);
+    case K::HostFamily:
+    case K::Missing:
+    case K::Invalid: fail(Code::InvalidEntry, verdict.reason);
+    }
+    if (auto why = fs_.unusable_reason(); !why.empty()) fail(Code::NotMounted, why);
+
+    const auto previous = files_.read(name, opt.persist);
+    if (int err = files_.write(e, opt.persist); err != 0)
+        fail(Code::ReadOnly, fmt::format("cannot write \"{}\": {}; nothing was changed", files_.path(name, opt.persist),
+                                         std::strerror(err)));
+    reconciler_.set_unregistered(name, false);
+    reload();
+
+    const binfmt::PlannedEntry* now = planned(name);
+    const std::string ours = files_.path(name, opt.persist);
+    if (!now || now->state == binfmt::State::Failed || now->origin != ours) {
+        std::string why = !now ? "it did not load"
+                          : now->origin != ours
+                              ? fmt::format("\"{}\" takes precedence over \"{}\"", now->origin, ours)
+                              : now->error;
+        files_.restore(name, opt.persist, previous);
+        reload();
+        fail(now && now->origin != ours ? Code::AlreadyExists : Code::KernelRejected,
+             fmt::format("entry \"{}\" was not registered: {}", name, why));
+    }
+    if (opt.persist && files_.ours(name, false)) files_.remove(name, false); // the /etc copy supersedes it
+    log::info("Register {}: {} ({})", name, now->origin, binfmt::state_name(now->state));
+}
+
+void Manager::unregister_entry(const std::string& name, bool persist) {
+    const binfmt::PlannedEntry* pe = planned(name);
+    if (!pe) fail(Code::NoSuchEntry, fmt::format("no entry named \"{}\"", name));
+    if (pe->state == binfmt::State::Foreign)
+        fail(Code::NoSuchEntry, fmt::format("entry \"{}\" is not managed by binfmtd (foreign); binfmtd never removes "
+                                            "entries it did not register", name));
+
+    for (bool where : {false, true}) {
+        if (where && !persist) break;
+        if (!files_.ours(name, where)) continue;
+        if (int err = files_.remove(name, where); err != 0)
+            fail(Code::ReadOnly, fmt::format("cannot remove \"{}\": {}", files_.path(name, where), std::strerror(err)));
+    }
+    reload();
+    const binfmt::PlannedEntry* still = planned(name);
+    if (still && last_.defined.count(name)) {
+        // Another file still defines it: keep it out of the kernel.
+        if (!persist) {
+            reconciler_.set_unregistered(name, true);
+        } else {
+            if (files_.exists(name, true) && !files_.ours(name, true))
+                fail(Code::ReadOnly, fmt::format("entry \"{}\" is defined in \"{}\", which binfmtd did not write; "
+                                                 "edit or mask that file", name, still->origin));
+            binfmt::Entry off = last_.defined.at(name);
+            off.enabled = false;
+            if (int err = files_.write(off, true); err != 0)
+                fail(Code::ReadOnly, fmt::format("cannot write \"{}\": {}", files_.path(name, true), std::strerror(err)));
+        }
+        reload();
+    }
+    log::info("Unregister {}{}", name, persist ? " (persist)" : "");
+}
+
+std::vector<std::pair<std::string, std::string>> Manager::resolve(const std::string& filename,
+                                                                  const binfmt::Bytes& head) const {
+    std::vector<std::string> problems;
+    std::vector<std::pair<std::string, std::string>> out;
+    // The kernel tries the most recently registered entry first, which is the order it lists them in.
+    for (auto& [name, ke] : fs_.read_table_ordered(problems))
+        if (ke.enabled && binfmt::matches(ke.entry, filename, head)) out.emplace_back(name, ke.entry.interpreter);
+    return out;
+}
+
+} // namespace binfmtd
