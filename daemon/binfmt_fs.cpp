@@ -36,16 +36,19 @@ bool read_all(int dirfd, const char* name, std::string& out) {
 }
 } // namespace
 
-std::string BinfmtFs::unusable_reason() const {
+BinfmtFs::Usability BinfmtFs::usability() const {
+    using S = Usability::Status;
     // O_PATH: looking must not trigger an automount.
     Fd f{::open(dir_.c_str(), O_PATH | O_CLOEXEC | O_DIRECTORY)};
-    if (f.fd < 0) return fmt::format("cannot open \"{}\": {}", dir_, std::strerror(errno));
+    if (f.fd < 0) return {S::NotMounted, fmt::format("cannot open \"{}\": {}", dir_, std::strerror(errno))};
     struct statfs sfs {};
-    if (::fstatfs(f.fd, &sfs) != 0) return fmt::format("cannot stat \"{}\": {}", dir_, std::strerror(errno));
-    if (sfs.f_type != kBinfmtfsMagic) return fmt::format("binfmt_misc is not mounted at \"{}\"", dir_);
-    if (sfs.f_flags & ST_RDONLY) return fmt::format("binfmt_misc at \"{}\" is mounted read-only", dir_);
+    if (::fstatfs(f.fd, &sfs) != 0)
+        return {S::NotMounted, fmt::format("cannot stat \"{}\": {}", dir_, std::strerror(errno))};
+    if (sfs.f_type != kBinfmtfsMagic) return {S::NotMounted, fmt::format("binfmt_misc is not mounted at \"{}\"", dir_)};
+    if (sfs.f_flags & ST_RDONLY)
+        return {S::ReadOnly, fmt::format("binfmt_misc at \"{}\" is mounted read-only", dir_)};
     if (::faccessat(f.fd, "register", W_OK, 0) != 0)
-        return fmt::format("\"{}/register\" is not writable: {}", dir_, std::strerror(errno));
+        return {S::ReadOnly, fmt::format("\"{}/register\" is not writable: {}", dir_, std::strerror(errno))};
     return {};
 }
 

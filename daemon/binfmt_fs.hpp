@@ -16,7 +16,12 @@ public:
     const std::string& dir() const { return dir_; }
 
     // Empty when binfmt_misc is mounted at dir() and writable; otherwise why not.
-    std::string unusable_reason() const;
+    std::string unusable_reason() const { return usability().reason; }
+    struct Usability {
+        enum class Status { Ok, NotMounted, ReadOnly } status = Status::Ok;
+        std::string reason;
+    };
+    Usability usability() const;
 
     // Every entry in the table. Entries that cannot be read or decoded are
     // skipped and described in `problems`.

@@ -88,6 +88,45 @@ void EventLoop::on_signal(int signo, std::function<void()> handler) {
     check(sd_event_add_signal(impl_->event, nullptr, signo, Impl::on_signal, &h), "sd_event_add_signal");
 }
 
+EventLoop::Source::Source(Source&& o) noexcept : source_(o.source_), handler_(std::move(o.handler_)) {
+    o.source_ = nullptr;
+}
+
+EventLoop::Source& EventLoop::Source::operator=(Source&& o) noexcept {
+    if (this != &o) {
+        sd_event_source_disable_unref(source_);
+        source_ = o.source_;
+        handler_ = std::move(o.handler_);
+        o.source_ = nullptr;
+    }
+    return *this;
+}
+
+EventLoop::Source::~Source() { sd_event_source_disable_unref(source_); }
+
+EventLoop::Source EventLoop::add_io(int fd, std::uint32_t events, std::function<void(std::uint32_t)> handler) {
+    Source s;
+    s.handler_ = std::make_unique<std::function<void(std::uint32_t)>>(std::move(handler));
+    auto cb = [](sd_event_source*, int, uint32_t revents, void* userdata) {
+        (*static_cast<std::function<void(std::uint32_t)>*>(userdata))(revents);
+        return 0;
+    };
+    check(sd_event_add_io(impl_->event, &s.source_, fd, events, cb, s.handler_.get()), "sd_event_add_io");
+    return s;
+}
+
+EventLoop::Source EventLoop::add_timer(std::uint64_t usec, std::function<void()> handler) {
+    Source s;
+    s.handler_ = std::make_unique<std::function<void(std::uint32_t)>>([h = std::move(handler)](std::uint32_t) { h(); });
+    auto cb = [](sd_event_source*, uint64_t, void* userdata) {
+        (*static_cast<std::function<void(std::uint32_t)>*>(userdata))(0);
+        return 0;
+    };
+    check(sd_event_add_time_relative(impl_->event, &s.source_, CLOCK_MONOTONIC, usec, 0, cb, s.handler_.get()),
+          "sd_event_add_time_relative");
+    return s;
+}
+
 int EventLoop::run() { return sd_event_loop(impl_->event); }
 
 void EventLoop::exit(int code) { sd_event_exit(impl_->event, code); }

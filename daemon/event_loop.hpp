@@ -2,6 +2,7 @@
 // attachment, so its poll data is bridged here), signals, and the watchdog.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -25,6 +26,25 @@ public:
     void attach(sdbus::IConnection& bus);
     // Runs `handler` when `signo` arrives (the signal is blocked and read through signalfd).
     void on_signal(int signo, std::function<void()> handler);
+
+    // An event source that lives as long as its handle.
+    class Source {
+    public:
+        Source() = default;
+        Source(Source&&) noexcept;
+        Source& operator=(Source&&) noexcept;
+        ~Source();
+        explicit operator bool() const { return source_ != nullptr; }
+
+    private:
+        friend class EventLoop;
+        sd_event_source* source_ = nullptr;
+        std::unique_ptr<std::function<void(std::uint32_t)>> handler_;
+    };
+    // `handler(revents)` when `fd` is ready for `events` (EPOLLIN, EPOLLPRI, ...).
+    Source add_io(int fd, std::uint32_t events, std::function<void(std::uint32_t)> handler);
+    // `handler` once, `usec` microseconds from now.
+    Source add_timer(std::uint64_t usec, std::function<void()> handler);
     int run();
     void exit(int code);
 

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 
 namespace binfmtd {
 
@@ -76,13 +77,16 @@ Reconciler::Verdict Reconciler::check(binfmt::Entry& e) const {
 }
 
 binfmt::Desired Reconciler::desire(const binfmt::Entry& entry) const {
-    binfmt::Desired d{entry, {}, false};
+    binfmt::Desired d{entry, {}, false, {}};
     if (!d.entry.enabled && d.entry.preset.empty()) return d;
     Verdict v = check(d.entry);
     if (v.kind == Verdict::Kind::HostFamily) d.entry.enabled = false;
     if (!d.entry.enabled && v.kind != Verdict::Kind::HostFamily) return d;
     d.blocked = v.reason;
     d.pending = v.kind == Verdict::Kind::Missing;
+    struct stat st {};
+    if (v.kind == Verdict::Kind::Ok && ::stat(d.entry.interpreter.c_str(), &st) == 0)
+        d.pinned = fmt::format("{}:{}", st.st_dev, st.st_ino);
     return d;
 }
 
@@ -149,6 +153,9 @@ ReconcileReport Reconciler::reconcile() {
             d.blocked = "unregistered at run time (until reboot or the next Register)";
         }
         report.defined[e.name] = d.entry;
+        if (!d.entry.interpreter.empty()) report.interpreter_paths.push_back(d.entry.interpreter);
+        else if (auto* p = binfmt::find_preset(e.preset))
+            for (auto& c : binfmt::interpreter_candidates(*p)) report.interpreter_paths.push_back(c);
         in.desired.push_back(std::move(d));
     }
     in.broken_origins.insert(cfg.broken_files.begin(), cfg.broken_files.end());
@@ -160,12 +167,15 @@ ReconcileReport Reconciler::reconcile() {
     }
     in.owned = saved.owned;
 
-    report.unusable = fs_.unusable_reason();
-    if (!report.unusable.empty()) {
-        // Nothing can be written: everything waits for binfmt_misc.
+    const auto usable = fs_.usability();
+    report.unusable = usable.reason;
+    if (usable.status != BinfmtFs::Usability::Status::Ok) {
+        // Nothing can be written: wait for a (writable) binfmt_misc.
+        const State s = usable.status == BinfmtFs::Usability::Status::ReadOnly ? State::Failed : State::Pending;
         for (const auto& d : in.desired)
-            report.entries.push_back({d.entry.name, State::Pending, report.unusable, d.entry.origin.file});
-        log::warning("{}; {} entries pending", report.unusable, report.entries.size());
+            if (d.entry.enabled) report.entries.push_back({d.entry.name, s, report.unusable, d.entry.origin.file});
+        log::warning("{}; {} entries {}", report.unusable, report.entries.size(), binfmt::state_name(s));
+        log::info("Reconciled: {}; 0 writes to binfmt_misc", report.summary());
         return report;
     }
 
@@ -181,6 +191,7 @@ ReconcileReport Reconciler::reconcile() {
     if (state != saved || !std::filesystem::exists(store_.path())) save(state);
 
     for (const auto& pe : report.entries) {
+        if (in.invalid.count(pe.name) && pe.state == State::Failed) continue; // logged with the config errors
         if (pe.state == State::Failed) log::error("{}: failed: {}", pe.name, pe.error);
         else if (pe.state == State::Pending) log::warning("{}: pending: {}", pe.name, pe.error);
         else if (!pe.error.empty()) log::info("{}: {}: {}", pe.name, binfmt::state_name(pe.state), pe.error);

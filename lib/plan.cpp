@@ -32,7 +32,13 @@ struct Planner {
     void report(const std::string& name, State state, std::string origin, std::string error = {}) {
         plan.entries.push_back({name, state, std::move(error), std::move(origin)});
     }
-    void own(const std::string& name, const std::string& origin) { plan.owned[name] = {name, origin}; }
+    void own(const std::string& name, const std::string& origin, const std::string& pinned = {}) {
+        plan.owned[name] = {name, origin, pinned};
+    }
+    const Owned* owned(const std::string& name) const {
+        auto it = in.owned.find(name);
+        return it == in.owned.end() ? nullptr : &it->second;
+    }
     void remove(const std::string& name) { plan.actions.push_back({Action::Type::Remove, name, {}}); }
     void add(const Entry& e) { plan.actions.push_back({Action::Type::Register, e.name, e}); }
 
@@ -50,7 +56,7 @@ struct Planner {
         if (!d.blocked.empty()) {
             if (d.pending) {
                 // A registered entry keeps working (an F entry pins its file) while we wait.
-                if (k && mine) own(e.name, origin);
+                if (k && mine) own(e.name, origin, owned(e.name)->pinned);
                 report(e.name, State::Pending, origin, d.blocked);
             } else {
                 if (k && mine) remove(e.name);
@@ -58,8 +64,11 @@ struct Planner {
             }
             return;
         }
-        if (k && k->entry.same_registration(e)) {
-            own(e.name, origin); // adopt an identical registration
+        const Owned* had = owned(e.name);
+        const bool repin = had && e.flags.fix_binary && !had->pinned.empty() && !d.pinned.empty() &&
+                           had->pinned != d.pinned;
+        if (k && k->entry.same_registration(e) && !repin) {
+            own(e.name, origin, had && !had->pinned.empty() ? had->pinned : d.pinned); // adopt an identical one
             report(e.name, k->enabled ? State::Active : State::Disabled, origin,
                    k->enabled ? std::string() : "disabled in the kernel");
             return;
@@ -73,7 +82,7 @@ struct Planner {
         }
         if (k) remove(e.name);
         add(e);
-        own(e.name, origin);
+        own(e.name, origin, d.pinned);
         report(e.name, State::Active, origin);
     }
 
@@ -81,13 +90,13 @@ struct Planner {
     void orphan(const Owned& o) {
         const KernelEntry* k = kernel(o.name);
         if (auto it = in.invalid.find(o.name); it != in.invalid.end()) {
-            if (k) own(o.name, o.origin);
+            if (k) own(o.name, o.origin, o.pinned);
             report(o.name, k ? (k->enabled ? State::Active : State::Disabled) : State::Failed, o.origin,
                    fmt::format("{}; keeping the last valid definition", it->second));
             return;
         }
         if (in.broken_origins.count(o.origin)) {
-            if (k) own(o.name, o.origin);
+            if (k) own(o.name, o.origin, o.pinned);
             report(o.name, k ? (k->enabled ? State::Active : State::Disabled) : State::Failed, o.origin,
                    fmt::format("{} has errors; keeping the last valid definition", o.origin));
             return;

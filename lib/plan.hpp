@@ -23,11 +23,15 @@ struct Desired {
     // entry.enabled false, the reason it is `disabled`).
     std::string blocked;
     bool pending = false; // blocked, but waiting (missing interpreter), not failed
+    // Identity (device:inode) of the interpreter file now. An F entry pins the file it
+    // was registered with, so a changed identity means it must be registered again.
+    std::string pinned;
 };
 
 struct Owned {
     std::string name;
     std::string origin; // config file (or "runtime") that defined it
+    std::string pinned; // interpreter identity when registered (see Desired::pinned)
     bool operator==(const Owned&) const = default;
 };
 

@@ -30,7 +30,7 @@ std::vector<std::string> actions(const Plan& p) {
 
 TEST_CASE("registers what is missing, nothing when the kernel is right", "[plan]") {
     PlanInput in;
-    in.desired = {{ext("a"), {}, false}};
+    in.desired = {{ext("a"), {}, false, {}}};
     Plan p = make_plan(in);
     CHECK(actions(p) == std::vector<std::string>{"+a"});
     CHECK(state_of(p, "a").state == State::Active);
@@ -45,11 +45,11 @@ TEST_CASE("registers what is missing, nothing when the kernel is right", "[plan]
 
 TEST_CASE("replaces an owned entry that differs, never a foreign one", "[plan]") {
     PlanInput in;
-    in.desired = {{ext("a", "/bin/new"), {}, false}, {ext("b", "/bin/new"), {}, false}};
+    in.desired = {{ext("a", "/bin/new"), {}, false, {}}, {ext("b", "/bin/new"), {}, false, {}}};
     in.kernel["a"] = in_kernel(ext("a", "/bin/old"));
     in.kernel["b"] = in_kernel(ext("b", "/bin/old"));
     in.kernel["f"] = in_kernel(ext("f"));
-    in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml"};
+    in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml", {}};
     Plan p = make_plan(in);
     CHECK(actions(p) == std::vector<std::string>{"-a", "+a"});
     CHECK(state_of(p, "b").state == State::Failed);
@@ -61,7 +61,7 @@ TEST_CASE("replaces an owned entry that differs, never a foreign one", "[plan]")
 
 TEST_CASE("adopts an identical registration", "[plan]") {
     PlanInput in;
-    in.desired = {{ext("a"), {}, false}};
+    in.desired = {{ext("a"), {}, false, {}}};
     in.kernel["a"] = in_kernel(ext("a"), false);
     Plan p = make_plan(in);
     CHECK(p.actions.empty());
@@ -74,9 +74,9 @@ TEST_CASE("removes owned entries the config dropped, keeps those of broken files
     in.kernel["gone"] = in_kernel(ext("gone"));
     in.kernel["kept"] = in_kernel(ext("kept"));
     in.kernel["bad"] = in_kernel(ext("bad"));
-    in.owned["gone"] = {"gone", "/etc/binfmtd.d/old.toml"};
-    in.owned["kept"] = {"kept", "/etc/binfmtd.d/broken.toml"};
-    in.owned["bad"] = {"bad", "/etc/binfmtd.d/a.toml"};
+    in.owned["gone"] = {"gone", "/etc/binfmtd.d/old.toml", {}};
+    in.owned["kept"] = {"kept", "/etc/binfmtd.d/broken.toml", {}};
+    in.owned["bad"] = {"bad", "/etc/binfmtd.d/a.toml", {}};
     in.broken_origins = {"/etc/binfmtd.d/broken.toml"};
     in.invalid["bad"] = "a.toml:3:1: [bad] unknown key";
     Plan p = make_plan(in);
@@ -93,12 +93,12 @@ TEST_CASE("blocked entries: pending keeps, failed removes, disabled removes", "[
     PlanInput in;
     Entry off = ext("off");
     off.enabled = false;
-    in.desired = {{ext("wait"), "interpreter \"/bin/x\" does not exist", true},
-                  {ext("unsafe"), "writable by others", false},
-                  {off, {}, false}};
+    in.desired = {{ext("wait"), "interpreter \"/bin/x\" does not exist", true, {}},
+                  {ext("unsafe"), "writable by others", false, {}},
+                  {off, {}, false, {}}};
     for (auto n : {"wait", "unsafe", "off"}) {
         in.kernel[n] = in_kernel(ext(n));
-        in.owned[n] = {n, "/etc/binfmtd.d/a.toml"};
+        in.owned[n] = {n, "/etc/binfmtd.d/a.toml", {}};
     }
     Plan p = make_plan(in);
     CHECK(actions(p) == std::vector<std::string>{"-unsafe", "-off"});
@@ -107,4 +107,24 @@ TEST_CASE("blocked entries: pending keeps, failed removes, disabled removes", "[
     CHECK(state_of(p, "off").state == State::Disabled);
     CHECK(p.owned.count("wait"));
     CHECK_FALSE(p.owned.count("unsafe"));
+}
+
+TEST_CASE("an F entry whose interpreter file was replaced is registered again", "[plan]") {
+    PlanInput in;
+    Entry e = ext("f");
+    e.flags.fix_binary = true;
+    Desired d{e, {}, false, "8:1:200"};
+    in.desired = {d};
+    in.kernel["f"] = in_kernel(e);
+    in.owned["f"] = {"f", "/etc/binfmtd.d/a.toml", "8:1:100"};
+    Plan p = make_plan(in);
+    CHECK(actions(p) == std::vector<std::string>{"-f", "+f"});
+    CHECK(p.owned.at("f").pinned == "8:1:200");
+
+    in.owned["f"].pinned = "8:1:200"; // same file: nothing to do
+    CHECK(make_plan(in).actions.empty());
+    e.flags.fix_binary = false;       // without F the kernel opens the path at each exec
+    in.desired = {{e, {}, false, "8:1:300"}};
+    in.kernel["f"] = in_kernel(e);
+    CHECK(make_plan(in).actions.empty());
 }
