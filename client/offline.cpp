@@ -23,6 +23,14 @@ std::string_view severity_name(binfmt::Severity s) {
 }
 } // namespace
 
+void print_diagnostics(const std::vector<binfmt::Diagnostic>& diagnostics) {
+    for (auto& d : diagnostics) {
+        std::string where = d.where.str() + ": " + std::string(severity_name(d.severity)) + ": ";
+        if (!d.entry.empty()) where += fmt::format("[{}] ", d.entry);
+        std::fputs((where + d.message + "\n").c_str(), d.severity == binfmt::Severity::Info ? stdout : stderr);
+    }
+}
+
 int verb_validate(const std::vector<std::string>& paths, const std::string& root, const OutputOptions& out) {
     binfmt::LoadOptions opts;
     binfmt::Config cfg;
@@ -43,11 +51,7 @@ int verb_validate(const std::vector<std::string>& paths, const std::string& root
                               {"diagnostics", diags}};
         std::puts(doc.dump(2).c_str());
     } else {
-        for (auto& d : cfg.diagnostics) {
-            std::string where = d.where.str() + ": " + std::string(severity_name(d.severity)) + ": ";
-            if (!d.entry.empty()) where += fmt::format("[{}] ", d.entry);
-            std::fputs((where + d.message + "\n").c_str(), d.severity == binfmt::Severity::Info ? stdout : stderr);
-        }
+        print_diagnostics(cfg.diagnostics);
         if (out.legend)
             std::printf("%zu valid entr%s in %zu file%s, %zu invalid\n", cfg.entries.size(),
                         cfg.entries.size() == 1 ? "y" : "ies", cfg.files.size(), cfg.files.size() == 1 ? "" : "s",

@@ -1,0 +1,56 @@
+// The one system-bus connection, the org.binfmtd1 proxy on it, and what bus errors mean to a user.
+#pragma once
+
+#include "output.hpp"
+#include "spec.hpp"
+
+#include <binfmtd1-proxy.h>
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace binfmtctl {
+
+using VariantMap = std::map<std::string, sdbus::Variant>;
+
+// Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS selects another) and makes a proxy for
+// org.binfmtd1 at /org/binfmtd1 on that same connection: no second connection, no loop thread.
+class Bus {
+public:
+    // Throws sdbus::Error named org.freedesktop.DBus.Error.NoServer when the bus cannot be reached.
+    Bus();
+    ~Bus();
+    Bus(const Bus&) = delete;
+    Bus& operator=(const Bus&) = delete;
+
+    org::binfmtd1::Manager_proxy& manager();
+
+    // Options a{sv} of Register/Unregister/Reload: the given booleans (only those set), plus
+    // interactive = true when stdin is a terminal; then polkit may ask for a password, so
+    // method calls get a longer timeout.
+    struct CallOptions {
+        bool persist = false;
+        bool replace = false;
+        bool force = false;
+    };
+    VariantMap options(const CallOptions& given);
+
+private:
+    class Proxy;
+    std::unique_ptr<sdbus::IConnection> connection_; // declared first: outlives the proxy
+    std::unique_ptr<Proxy> proxy_;
+};
+
+// A definition as Register's spec a{sv}.
+VariantMap to_variants(const binfmt::Spec& spec);
+
+// GetEntry's a{sv}; keys missing or of an unexpected type stay empty.
+EntryInfo decode_entry(const VariantMap& entry);
+
+// Prints what went wrong and what to do about it; returns the exit code of PRODUCT.md:
+// 3 daemon not reachable, 4 permission denied, 5 no such entry, 1 anything else.
+int report_error(const sdbus::Error& error, const std::string& context = {});
+
+} // namespace binfmtctl

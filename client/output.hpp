@@ -1,0 +1,53 @@
+// Rendering of what the daemon returns: tables and status fields for people, JSON for scripts.
+#pragma once
+
+#include "bytes.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace binfmtctl {
+
+struct OutputOptions {
+    bool json = false;
+    bool legend = true;
+};
+
+// One row of List(): a(ssssss).
+struct ListRow {
+    std::string name, kind, interpreter, flags, state, origin;
+};
+
+// GetEntry()'s a{sv}, decoded (missing keys stay empty).
+struct EntryInfo {
+    std::string name, kind, interpreter;
+    binfmt::Bytes magic, mask;
+    std::uint32_t offset = 0;
+    std::string extension, flags;
+    bool enabled = true;
+    std::string state, origin, error;
+};
+
+// One row of Resolve(): a(ss).
+struct Match {
+    std::string name, interpreter;
+};
+
+// `list`: NAME KIND INTERPRETER FLAGS STATE ORIGIN, then "N entries listed." with the legend.
+void print_list(const std::vector<ListRow>& rows, const OutputOptions& out);
+
+// `status NAME`: labelled fields, or with --json one object shaped like an entry of Describe().
+void print_entry(const EntryInfo& entry, const OutputOptions& out);
+
+// `status`: a summary of Describe()'s document (text only; --json prints the document itself).
+// Throws std::runtime_error when the document is not the expected JSON.
+void print_summary(const std::string& describe_json);
+
+// A JSON document from the daemon, as it is, newline-terminated.
+void print_document(const std::string& json);
+
+// `which FILE`: the matching entries, the one the kernel uses first.
+void print_matches(const std::string& file, const std::vector<Match>& matches, const OutputOptions& out);
+
+} // namespace binfmtctl

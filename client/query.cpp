@@ -1,0 +1,92 @@
+// The reading verbs: list, status, which. Open to every local user.
+#include "bus.hpp"
+#include "verbs.hpp"
+
+#include "validate.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <optional>
+#include <unistd.h>
+
+namespace binfmtctl {
+
+int verb_list(Context& ctx) {
+    auto& manager = ctx.bus().manager();
+    if (ctx.out.json) {
+        print_document(manager.Describe());
+        return 0;
+    }
+    std::vector<ListRow> rows;
+    for (auto& r : manager.List())
+        rows.push_back({std::get<0>(r), std::get<1>(r), std::get<2>(r), std::get<3>(r), std::get<4>(r),
+                        std::get<5>(r)});
+    print_list(rows, ctx.out);
+    return 0;
+}
+
+int verb_status(Context& ctx) {
+    auto& manager = ctx.bus().manager();
+    if (!ctx.args.name.empty()) {
+        print_entry(decode_entry(manager.GetEntry(ctx.args.name)), ctx.out);
+        return 0;
+    }
+    const std::string doc = manager.Describe();
+    if (ctx.out.json) print_document(doc);
+    else print_summary(doc);
+    return 0;
+}
+
+namespace {
+
+// The first bytes the kernel would look at; nullopt (errno set) when the file cannot be read.
+std::optional<binfmt::Bytes> read_head(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;
+    binfmt::Bytes head(binfmt::kHeadSize);
+    std::size_t have = 0;
+    while (have < head.size()) {
+        const ssize_t n = ::read(fd, head.data() + have, head.size() - have);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int saved = errno;
+            ::close(fd);
+            errno = saved;
+            return std::nullopt;
+        }
+        if (n == 0) break;
+        have += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    head.resize(have);
+    return head;
+}
+
+} // namespace
+
+int verb_which(Context& ctx) {
+    const std::string& file = ctx.args.file;
+    auto head = read_head(file);
+    if (!head) {
+        std::fputs(fmt::format("binfmtctl: cannot read \"{}\": {}\n", file, std::strerror(errno)).c_str(), stderr);
+        return 1;
+    }
+    std::vector<Match> matches;
+    for (auto& m : ctx.bus().manager().Resolve(file, *head)) matches.push_back({std::get<0>(m), std::get<1>(m)});
+    print_matches(file, matches, ctx.out);
+    if (matches.empty()) {
+        if (!ctx.out.json)
+            std::fputs(fmt::format("binfmtctl: no binfmt_misc entry matches \"{}\"\n", file).c_str(), stderr);
+        return 1;
+    }
+    if (::access(file.c_str(), X_OK) != 0)
+        std::fputs(fmt::format("binfmtctl: note: \"{}\" is not executable; execve() will refuse it\n", file).c_str(),
+                   stderr);
+    return 0;
+}
+
+} // namespace binfmtctl

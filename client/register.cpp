@@ -1,0 +1,129 @@
+// `register NAME (--magic|--extension|--preset) ...` and `register --file FILE.toml`.
+#include "bus.hpp"
+#include "offline.hpp"
+#include "verbs.hpp"
+
+#include "bytes.hpp"
+#include "spec.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace binfmtctl {
+
+namespace {
+
+binfmt::Bytes bytes_arg(const char* option, const std::string& text) {
+    std::string error;
+    auto bytes = binfmt::unescape(text, error);
+    if (!bytes) throw UsageError(fmt::format("{} \"{}\": {}", option, text, error));
+    return *bytes;
+}
+
+std::uint32_t offset_arg(const std::string& text) {
+    std::uint32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+        throw UsageError(fmt::format("--offset \"{}\" is not a byte offset (0 to 256)", text));
+    return value;
+}
+
+// The definition the command line describes, checked as the daemon will check it, so that a
+// mistyped value is a usage error quoting it rather than a round trip.
+binfmt::Spec spec_from_args(const Args& a) {
+    if (a.name.empty()) throw UsageError("register needs NAME, or --file FILE.toml");
+    if (a.magic.given() + a.extension.given() + a.preset.given() != 1)
+        throw UsageError("register needs exactly one of --magic, --extension or --preset");
+
+    binfmt::Spec spec;
+    if (a.magic.given()) spec["magic"] = bytes_arg("--magic", a.magic.value);
+    if (a.mask.given()) spec["mask"] = bytes_arg("--mask", a.mask.value);
+    if (a.offset.given()) spec["offset"] = offset_arg(a.offset.value);
+    if (a.extension.given()) spec["extension"] = a.extension.value;
+    if (a.preset.given()) spec["preset"] = a.preset.value;
+    if (a.interpreter.given()) spec["interpreter"] = a.interpreter.value;
+    // Flags only when given, so that a preset's defaults stay unless overridden (--fix-binary=false).
+    for (auto& [key, flag] : {std::pair{"preserve-argv0", &a.preserve_argv0}, std::pair{"open-binary", &a.open_binary},
+                              std::pair{"credentials", &a.credentials}, std::pair{"fix-binary", &a.fix_binary}})
+        if (flag->given()) spec[key] = flag->value;
+
+    binfmt::Entry entry;
+    std::vector<binfmt::SpecProblem> problems;
+    if (!binfmt::entry_from_spec(a.name, spec, entry, problems)) {
+        std::string text = fmt::format("cannot register \"{}\":", a.name);
+        for (auto& p : problems) text += fmt::format("\n  {}{}", p.key.empty() ? "" : "--" + p.key + ": ", p.message);
+        throw UsageError(text);
+    }
+    return spec;
+}
+
+std::optional<std::string> read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return std::nullopt;
+    return text.str();
+}
+
+int register_file(Context& ctx) {
+    const std::string& path = ctx.args.file;
+    errno = 0;
+    auto text = read_text(path);
+    if (!text) {
+        std::fputs(fmt::format("binfmtctl: cannot read \"{}\": {}\n", path, std::strerror(errno ? errno : EIO)).c_str(),
+                   stderr);
+        return 1;
+    }
+    binfmt::LoadOptions load;
+    load.check_trust = false; // the daemon writes its own copy; who may edit this one does not matter
+    std::vector<binfmt::Entry> entries;
+    std::vector<std::string> invalid;
+    std::vector<binfmt::Diagnostic> diags;
+    const bool parsed = binfmt::parse_config_text(*text, path, load, entries, invalid, diags);
+    print_diagnostics(diags);
+    const bool errors = std::any_of(diags.begin(), diags.end(),
+                                    [](auto& d) { return d.severity == binfmt::Severity::Error; });
+    if (!parsed || errors || !invalid.empty()) {
+        std::fputs(fmt::format("binfmtctl: \"{}\" is invalid; nothing was registered\n", path).c_str(), stderr);
+        return 1;
+    }
+    if (entries.empty()) {
+        std::fputs(fmt::format("binfmtctl: \"{}\" defines no entries\n", path).c_str(), stderr);
+        return 1;
+    }
+
+    auto& bus = ctx.bus();
+    const auto options = bus.options({.persist = ctx.args.persist, .replace = ctx.args.replace, .force = ctx.args.force});
+    int rc = 0;
+    for (auto& e : entries) {
+        try {
+            bus.manager().Register(e.name, to_variants(binfmt::to_spec(e)), options);
+        } catch (const sdbus::Error& err) {
+            const int code = report_error(err, e.name);
+            if (code == 3 || code == 4) return code; // the next entries would fail the same way
+            if (rc == 0) rc = code;
+        }
+    }
+    return rc;
+}
+
+} // namespace
+
+int verb_register(Context& ctx) {
+    if (!ctx.args.file.empty()) return register_file(ctx);
+    const binfmt::Spec spec = spec_from_args(ctx.args);
+    auto& bus = ctx.bus();
+    bus.manager().Register(ctx.args.name, to_variants(spec),
+                           bus.options({.persist = ctx.args.persist, .replace = ctx.args.replace, .force = ctx.args.force}));
+    return 0;
+}
+
+} // namespace binfmtctl
