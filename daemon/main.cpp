@@ -6,6 +6,7 @@
 #include "log.hpp"
 #include "manager.hpp"
 #include "reconciler.hpp"
+#include "watchers.hpp"
 
 #include <CLI/CLI.hpp>
 #include <sdbus-c++/sdbus-c++.h>
@@ -24,6 +25,7 @@ struct Options {
     bool once = false;
     bool no_bus = false;
     std::string log_level = "info";
+    unsigned debounce_ms = 100;
 };
 
 void notify_status(const binfmtd::Manager& manager, const char* extra = "") {
@@ -42,6 +44,14 @@ int serve(const Options& opt, const binfmtd::BinfmtFs& fs) {
         notify_status(manager, "READY=1\n");
     });
     manager.reload();
+
+    binfmtd::Watchers watchers(loop, {binfmt::config_dirs(opt.root), opt.binfmt_dir, opt.debounce_ms * 1000ULL},
+                               [&](const std::string& why) {
+                                   binfmtd::log::info("Reconciling: {}", why);
+                                   manager.reload();
+                               });
+    manager.on_reconciled = [&](const binfmtd::ReconcileReport& r) { watchers.update(r.interpreter_paths, r.mounted); };
+    watchers.update(manager.last().interpreter_paths, manager.last().mounted);
 
     std::unique_ptr<sdbus::IConnection> bus;
     std::unique_ptr<binfmtd::BusService> service;
@@ -84,6 +94,9 @@ int main(int argc, char** argv) {
     app.add_flag("--once", opt.once, "Reconcile once and exit");
     app.add_flag("--no-bus", opt.no_bus, "Do not connect to D-Bus");
     app.add_option("--log-level", opt.log_level, "err, warning, notice, info or debug")->type_name("LEVEL");
+    app.add_option("--debounce-ms", opt.debounce_ms, "Wait this long after a configuration or interpreter change")
+        ->type_name("MS")
+        ->check(CLI::Range(0u, 60000u));
     app.set_version_flag("--version", BINFMTD_VERSION);
     try {
         app.parse(argc, argv);

@@ -40,6 +40,7 @@ void Manager::reload() {
         mounted_ = mounted;
         if (on_mounted_changed) on_mounted_changed(mounted);
     }
+    if (on_reconciled) on_reconciled(last_);
 }
 
 const binfmt::PlannedEntry* Manager::planned(const std::string& name) const {

@@ -41,6 +41,7 @@ public:
     std::string describe() const;                 // JSON
     bool mounted() const { return mounted_; }
     bool ok() const { return last_.ok(); }
+    const ReconcileReport& last() const { return last_; }
     std::string summary() const { return last_.summary(); }
 
     // Throw ApiError with the contract's error names.
@@ -52,6 +53,8 @@ public:
 
     std::function<void(const std::string& name, const std::string& state)> on_entry_changed;
     std::function<void(bool mounted)> on_mounted_changed;
+    // After every reconcile, whatever caused it.
+    std::function<void(const ReconcileReport&)> on_reconciled;
 
 private:
     const binfmt::PlannedEntry* planned(const std::string& name) const;

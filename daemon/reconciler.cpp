@@ -169,6 +169,7 @@ ReconcileReport Reconciler::reconcile() {
 
     const auto usable = fs_.usability();
     report.unusable = usable.reason;
+    report.mounted = usable.status != BinfmtFs::Usability::Status::NotMounted;
     if (usable.status != BinfmtFs::Usability::Status::Ok) {
         // Nothing can be written: wait for a (writable) binfmt_misc.
         const State s = usable.status == BinfmtFs::Usability::Status::ReadOnly ? State::Failed : State::Pending;

@@ -21,6 +21,7 @@ struct ReconcileReport {
     std::size_t writes = 0;       // writes made to binfmt_misc
     bool config_errors = false;   // some file or definition was rejected
     std::string unusable;         // why binfmt_misc could not be used, if so
+    bool mounted = false;         // binfmt_misc is mounted (perhaps read-only)
     // Interpreter paths whose appearance, replacement or removal matters
     // (resolved ones, and every candidate of a preset still waiting for one).
     std::vector<std::string> interpreter_paths;

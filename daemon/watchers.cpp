@@ -1,0 +1,169 @@
+#include "watchers.hpp"
+
+#include "log.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace binfmtd {
+
+namespace {
+constexpr std::uint32_t kDirChanges = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE |
+                                      IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+constexpr std::uint64_t kKernelCoalesceUsec = 2'000; // a flush removes many entries in one burst
+} // namespace
+
+Inotify::Inotify() : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+    if (fd_ < 0) throw std::runtime_error(fmt::format("inotify_init1: {}", std::strerror(errno)));
+}
+
+Inotify::~Inotify() { ::close(fd_); }
+
+void Inotify::watch_dir(const std::string& dir, std::uint32_t mask, const std::set<std::string>& names) {
+    fs::path p = dir;
+    bool ancestor = false;
+    for (;;) {
+        int wd = ::inotify_add_watch(fd_, p.c_str(), ancestor ? IN_CREATE | IN_MOVED_TO | IN_ONLYDIR : mask);
+        if (wd >= 0) {
+            auto& w = watches_[wd];
+            if (ancestor) {
+                w.ancestor = true; // any creation below may be the missing directory
+            } else {
+                w.names.insert(names.begin(), names.end());
+                if (names.empty()) w.names.insert(""); // "" = everything
+            }
+            return;
+        }
+        if (p == p.parent_path() || (errno != ENOENT && errno != ENOTDIR)) return;
+        p = p.parent_path();
+        ancestor = true;
+    }
+}
+
+bool Inotify::drain() {
+    alignas(struct inotify_event) char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)];
+    bool relevant = false;
+    for (;;) {
+        ssize_t n = ::read(fd_, buf, sizeof buf);
+        if (n <= 0) return relevant;
+        for (char* p = buf; p < buf + n;) {
+            auto* ev = reinterpret_cast<struct inotify_event*>(p);
+            p += sizeof(struct inotify_event) + ev->len;
+            if (ev->mask & IN_Q_OVERFLOW) return true;
+            auto it = watches_.find(ev->wd);
+            if (it == watches_.end()) continue;
+            const std::string name = ev->len ? ev->name : "";
+            if (it->second.ancestor || it->second.names.count("") || it->second.names.count(name) ||
+                (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)))
+                relevant = true;
+        }
+    }
+}
+
+Watchers::Watchers(EventLoop& loop, Settings settings, Trigger reconcile)
+    : loop_(loop), settings_(std::move(settings)), reconcile_(std::move(reconcile)) {
+    arm_config();
+    // The mount table signals EPOLLPRI on every mount, unmount and remount in our namespace.
+    mountinfo_fd_ = ::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (mountinfo_fd_ >= 0)
+        // The kernel re-arms it in poll itself: nothing needs to be read.
+        mount_source_ = loop_.add_io(mountinfo_fd_, EPOLLPRI,
+                                     [this](std::uint32_t) { schedule("the mount table changed", 0); });
+    else log::warning("cannot watch /proc/self/mountinfo: {}", std::strerror(errno));
+}
+
+Watchers::~Watchers() {
+    if (mountinfo_fd_ >= 0) ::close(mountinfo_fd_);
+    if (hold_fd_ >= 0) ::close(hold_fd_);
+}
+
+void Watchers::schedule(const std::string& why, std::uint64_t delay_usec) {
+    if (timer_) return; // one reconcile is already on its way and will see this too
+    pending_why_ = why;
+    timer_ = loop_.add_timer(delay_usec, [this] {
+        // Sources are replaced here, never inside their own handlers.
+        EventLoop::Source done = std::move(timer_);
+        if (rearm_config_) rearm_config_ = false, arm_config();
+        reconcile_(pending_why_);
+    });
+}
+
+void Watchers::arm_config() {
+    config_ = std::make_unique<Inotify>();
+    for (auto& dir : settings_.config_dirs) config_->watch_dir(dir, kDirChanges);
+    config_source_ = loop_.add_io(config_->fd(), EPOLLIN, [this](std::uint32_t) {
+        if (!config_->drain()) return;
+        rearm_config_ = true; // directories may have appeared or gone
+        schedule("the configuration changed", settings_.debounce_usec);
+    });
+}
+
+void Watchers::arm_kernel(bool mounted) {
+    if (kernel_gone_) kernel_gone_ = false, kernel_source_ = {}, kernel_.reset();
+    if (!mounted) {
+        kernel_source_ = {};
+        kernel_.reset();
+        if (hold_fd_ >= 0) ::close(hold_fd_), hold_fd_ = -1;
+        return;
+    }
+    if (hold_fd_ < 0) hold_fd_ = ::open(settings_.binfmt_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (kernel_) return;
+    // A write to register/status shows as IN_MODIFY; a removed entry as IN_DELETE.
+    kernel_ = std::make_unique<Inotify>();
+    if (::inotify_add_watch(kernel_->fd(), settings_.binfmt_dir.c_str(), IN_MODIFY | IN_DELETE | IN_CREATE) < 0) {
+        log::warning("cannot watch \"{}\": {}", settings_.binfmt_dir, std::strerror(errno));
+        kernel_.reset();
+        return;
+    }
+    kernel_source_ = loop_.add_io(kernel_->fd(), EPOLLIN, [this](std::uint32_t) {
+        char buf[4096];
+        bool gone = false;
+        ssize_t n;
+        while ((n = ::read(kernel_->fd(), buf, sizeof buf)) > 0)
+            for (char* p = buf; p < buf + n;) {
+                auto* ev = reinterpret_cast<struct inotify_event*>(p);
+                gone = gone || (ev->mask & (IN_IGNORED | IN_UNMOUNT));
+                p += sizeof(struct inotify_event) + ev->len;
+            }
+        kernel_gone_ = kernel_gone_ || gone; // the next update() re-arms it
+        schedule("binfmt_misc changed", kKernelCoalesceUsec);
+    });
+}
+
+void Watchers::update(const std::vector<std::string>& interpreter_paths, bool mounted) {
+    arm_kernel(mounted);
+    if (interpreter_paths == watched_interpreters_ && interpreters_) return;
+    watched_interpreters_ = interpreter_paths;
+    interpreters_ = std::make_unique<Inotify>();
+    // Watch every directory on the way (a symlink's target may be elsewhere), by file name.
+    std::map<std::string, std::set<std::string>> dirs;
+    for (auto& path : interpreter_paths) {
+        fs::path p = path;
+        for (int hop = 0; hop < 40; ++hop) {
+            dirs[p.parent_path().string()].insert(p.filename().string());
+            std::error_code ec;
+            if (!fs::is_symlink(p, ec)) break;
+            fs::path target = fs::read_symlink(p, ec);
+            if (ec) break;
+            p = target.is_absolute() ? target : p.parent_path() / target;
+        }
+    }
+    for (auto& [dir, names] : dirs) interpreters_->watch_dir(dir, kDirChanges, names);
+    interpreter_source_ = loop_.add_io(interpreters_->fd(), EPOLLIN, [this](std::uint32_t) {
+        if (!interpreters_->drain()) return;
+        watched_interpreters_.clear(); // re-arm after the reconcile: links and directories may differ now
+        schedule("an interpreter changed", settings_.debounce_usec);
+    });
+}
+
+} // namespace binfmtd

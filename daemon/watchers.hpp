@@ -1,0 +1,76 @@
+// Everything binfmtd reacts to after boot, without polling: configuration
+// directories, the binfmt_misc table, the mount table, and interpreter files.
+// Each event schedules one reconcile (debounced); the reconcile then calls update().
+#pragma once
+
+#include "event_loop.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace binfmtd {
+
+// One inotify instance and what each of its watches is for.
+class Inotify {
+public:
+    Inotify();
+    ~Inotify();
+    Inotify(const Inotify&) = delete;
+    Inotify& operator=(const Inotify&) = delete;
+
+    int fd() const { return fd_; }
+    // Watches `dir`, or when it does not exist its nearest existing ancestor for
+    // creations (so a directory made later is noticed). `names` filters events
+    // by file name (empty = all).
+    void watch_dir(const std::string& dir, std::uint32_t mask, const std::set<std::string>& names = {});
+    // Reads pending events; true when one of them is relevant.
+    bool drain();
+
+private:
+    struct Watch {
+        std::set<std::string> names;
+        bool ancestor = false;
+    };
+    int fd_ = -1;
+    std::map<int, Watch> watches_;
+};
+
+class Watchers {
+public:
+    struct Settings {
+        std::vector<std::string> config_dirs;
+        std::string binfmt_dir;
+        std::uint64_t debounce_usec = 100'000;
+    };
+    using Trigger = std::function<void(const std::string& why)>;
+
+    Watchers(EventLoop& loop, Settings settings, Trigger reconcile);
+    ~Watchers();
+
+    // After each reconcile: the interpreters that matter now, and whether
+    // binfmt_misc is mounted (then it is watched and held open).
+    void update(const std::vector<std::string>& interpreter_paths, bool mounted);
+
+private:
+    void arm_config();
+    void arm_kernel(bool mounted);
+    void schedule(const std::string& why, std::uint64_t delay_usec);
+
+    EventLoop& loop_;
+    Settings settings_;
+    Trigger reconcile_;
+
+    std::unique_ptr<Inotify> config_, kernel_, interpreters_;
+    EventLoop::Source config_source_, kernel_source_, interpreter_source_, mount_source_, timer_;
+    int mountinfo_fd_ = -1;
+    int hold_fd_ = -1; // keeps binfmt_misc busy: another tool's umount fails instead of wiping the table
+    std::vector<std::string> watched_interpreters_;
+    std::string pending_why_;
+    bool rearm_config_ = false, kernel_gone_ = false;
+};
+
+} // namespace binfmtd
