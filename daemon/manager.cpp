@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <map>
 
 namespace binfmtd {
@@ -140,13 +141,13 @@ void Manager::register_entry(const std::string& name, const binfmt::Spec& spec, 
     const binfmt::PlannedEntry* now = planned(name);
     const std::string ours = files_.path(name, opt.persist);
     if (!now || now->state == binfmt::State::Failed || now->origin != ours) {
-        std::string why = !now ? "it did not load"
-                          : now->origin != ours
-                              ? fmt::format("\"{}\" takes precedence over \"{}\"", now->origin, ours)
-                              : now->error;
-        files_.restore(name, opt.persist, previous);
+        const bool outranked = now && now->origin != ours;
+        const std::string why = !now        ? std::string("it did not load")
+                                : outranked ? fmt::format("\"{}\" takes precedence over \"{}\"", now->origin, ours)
+                                            : now->error;
+        files_.restore(name, opt.persist, previous); // `now` dangles after the next reload
         reload();
-        fail(now && now->origin != ours ? Code::AlreadyExists : Code::KernelRejected,
+        fail(outranked ? Code::AlreadyExists : Code::KernelRejected,
              fmt::format("entry \"{}\" was not registered: {}", name, why));
     }
     if (opt.persist && files_.ours(name, false)) files_.remove(name, false); // the /etc copy supersedes it
@@ -173,7 +174,11 @@ void Manager::unregister_entry(const std::string& name, bool persist) {
         if (!persist) {
             reconciler_.set_unregistered(name, true);
         } else {
-            if (files_.exists(name, true) && !files_.ours(name, true))
+            // A definition in /etc (the top directory) can only be undone by its author.
+            const std::string ours = files_.path(name, true);
+            const bool in_etc = std::filesystem::path(still->origin).parent_path() ==
+                                std::filesystem::path(ours).parent_path();
+            if ((in_etc && still->origin != ours) || (files_.exists(name, true) && !files_.ours(name, true)))
                 fail(Code::ReadOnly, fmt::format("entry \"{}\" is defined in \"{}\", which binfmtd did not write; "
                                                  "edit or mask that file", name, still->origin));
             binfmt::Entry off = last_.defined.at(name);
