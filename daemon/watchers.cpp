@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <filesystem>
 #include <sys/epoll.h>
@@ -88,7 +89,13 @@ Watchers::~Watchers() {
 }
 
 void Watchers::schedule(const std::string& why, std::uint64_t delay_usec) {
-    if (timer_) return; // one reconcile is already on its way and will see this too
+    struct timespec ts {};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    const std::uint64_t now = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+    // A reconcile already on its way sees this too, unless this one is more urgent
+    // (a flush must not wait for a pending configuration debounce).
+    if (timer_ && timer_due_ <= now + delay_usec) return;
+    timer_due_ = now + delay_usec;
     pending_why_ = why;
     timer_ = loop_.add_timer(delay_usec, [this] {
         // Sources are replaced here, never inside their own handlers.

@@ -70,6 +70,7 @@ private:
     int hold_fd_ = -1; // keeps binfmt_misc busy: another tool's umount fails instead of wiping the table
     std::vector<std::string> watched_interpreters_;
     std::string pending_why_;
+    std::uint64_t timer_due_ = 0; // CLOCK_MONOTONIC usec when timer_ fires
     bool rearm_config_ = false, kernel_gone_ = false;
 };
 

@@ -26,6 +26,10 @@ fail() {
   fi
   printf '\nFAIL: %s\n' "$*"
   if [ "$RUNS" -gt 0 ]; then printf -- '--- log of binfmtd run %d (exit %d) ---\n%s\n' "$RUNS" "$RC" "$LOG"; fi
+  if [ "$DAEMON_RUNS" -gt 0 ]; then
+    printf -- '--- log of binfmtd (no --once), start %d (%s) ---\n%s\n' "$DAEMON_RUNS" \
+      "$(if [ -n "$DAEMON_PID" ]; then echo "running, PID $DAEMON_PID"; else echo "exit $DAEMON_RC"; fi)" "$(<"$DAEMON_LOG")"
+  fi
   printf -- '--- binfmt_misc table now ---\n'
   dump_table
   exit 1
@@ -130,3 +134,178 @@ except OSError as e:
   assert_eq 108 "$ERC" "execve($1) without a handler must fail with ENOEXEC (8) + 100 (output: $OUT)"
   assert_eq "Exec format error" "$OUT" "execve($1) without a handler"
 }
+
+# ---- the private system bus and the long-running binfmtd --------------------------------
+# start_bus starts a dbus-daemon with system-bus semantics (system-bus.conf.in + the shipped
+# systemd-units/org.binfmtd1.conf) and points DBUS_SYSTEM_BUS_ADDRESS at it; start_daemon
+# runs `binfmtd` (no --once) on it. Everything started here is stopped when the test ends
+# (stop_started, the EXIT trap of sandbox.sh): by PID, never by name.
+BUS_PID=''        # the private dbus-daemon
+DAEMON_PID=''     # the running binfmtd
+DAEMON_RC=''      # exit code of the last binfmtd that stop_daemon stopped
+DAEMON_LOG=''     # its stderr
+DAEMON_RUNS=0
+BACKGROUND=()     # other PIDs a test started with `background`
+CTL_OUT='' CTL_ERR='' CTL_RC=0 # the last `ctl`
+BUS_OUT='' BUS_ERR='' BUS_RC=0 # the last `bus_call`
+NOBODY=1000       # a non-root uid that exists in the sandbox (sandbox.sh maps 0-65535)
+
+# deadline SECONDS COMMAND...: runs COMMAND until it succeeds; 1 when SECONDS pass first.
+deadline() {
+  local end=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    [ "$SECONDS" -lt "$end" ] || return 1
+    sleep 0.02
+  done
+}
+
+start_bus() {
+  local dir=$T/bus tool
+  for tool in dbus-daemon:dbus-daemon dbus-monitor:dbus-bin busctl:systemd setpriv:util-linux; do
+    command -v "${tool%%:*}" >/dev/null || fail "${tool%%:*} is missing: install ${tool#*:}"
+  done
+  mkdir -p "$dir"
+  sed -e "s|@SOCKET@|$dir/system_bus_socket|" \
+      -e "s|@POLICY@|$BINFMTD_SOURCE_DIR/systemd-units/org.binfmtd1.conf|" \
+      "$BINFMTD_IT_DIR/system-bus.conf.in" >"$dir/system-bus.conf"
+  # --fork returns once the bus listens; it prints the address and the forked daemon's PID.
+  dbus-daemon --config-file="$dir/system-bus.conf" --fork --print-address=3 --print-pid=4 \
+    3>"$dir/address" 4>"$dir/pid" 2>"$dir/dbus-daemon.log" \
+    || fail "cannot start a private dbus-daemon: $(<"$dir/dbus-daemon.log")"
+  BUS_PID=$(<"$dir/pid")
+  DBUS_SYSTEM_BUS_ADDRESS=$(head -n1 "$dir/address")
+  export DBUS_SYSTEM_BUS_ADDRESS
+  busctl --system list >/dev/null || fail "the private bus at $DBUS_SYSTEM_BUS_ADDRESS does not answer"
+}
+
+# name_owner_pid: the PID owning org.binfmtd1 on the bus, or nothing.
+name_owner_pid() { busctl --system status org.binfmtd1 2>/dev/null | sed -n 's/^PID=//p'; }
+daemon_serves() {
+  if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+    DAEMON_RC=0
+    wait "$DAEMON_PID" || DAEMON_RC=$?
+    DAEMON_PID=''
+    fail "binfmtd died while starting"
+  fi
+  [ "$(name_owner_pid)" = "$DAEMON_PID" ]
+}
+# start_daemon [ARGS...]: runs binfmtd in the background on the sandbox and the private bus,
+# and waits until it owns org.binfmtd1.
+start_daemon() {
+  [ -n "$BUS_PID" ] || start_bus
+  [ -z "$DAEMON_PID" ] || fail "start_daemon: binfmtd (PID $DAEMON_PID) is still running"
+  DAEMON_RUNS=$((DAEMON_RUNS + 1))
+  DAEMON_LOG=$T/binfmtd-daemon.$DAEMON_RUNS.log
+  "$BINFMTD" --root "$ROOT" --binfmt-dir "$BINFMT" "$@" 2>"$DAEMON_LOG" &
+  DAEMON_PID=$!
+  deadline 10 daemon_serves || fail "binfmtd (PID $DAEMON_PID) did not take org.binfmtd1 within 10 s"
+}
+name_released() { [ -z "$(name_owner_pid)" ]; }
+# stop_daemon [SIGNAL]: stops binfmtd (SIGTERM by default), sets DAEMON_RC, and waits until
+# the bus has noticed that org.binfmtd1 is gone.
+stop_daemon() {
+  [ -n "$DAEMON_PID" ] || fail "stop_daemon: binfmtd is not running"
+  kill -s "${1:-TERM}" "$DAEMON_PID"
+  DAEMON_RC=0
+  wait "$DAEMON_PID" || DAEMON_RC=$?
+  DAEMON_PID=''
+  deadline 10 name_released || fail "org.binfmtd1 still has an owner after binfmtd exited"
+}
+daemon_log() { cat "$DAEMON_LOG"; }
+
+# background COMMAND...: starts COMMAND (a program, not a function: its own PID is the one
+# kept) in the background; it is stopped when the test ends.
+background() {
+  "$@" &
+  BACKGROUND+=("$!")
+}
+
+stop_started() {
+  local pid end
+  for pid in "${BACKGROUND[@]}" $DAEMON_PID; do
+    if kill "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null || true; fi
+  done
+  if [ -n "$BUS_PID" ] && kill "$BUS_PID" 2>/dev/null; then
+    end=$((SECONDS + 5))
+    while kill -0 "$BUS_PID" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do sleep 0.02; done
+  fi
+  return 0
+}
+
+# as_user COMMAND...: runs COMMAND as the non-root uid $NOBODY, without supplementary groups.
+AS_USER=(setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups) # the same, for `background`
+as_user() { "${AS_USER[@]}" "$@"; }
+# let_user_in: lets $NOBODY reach the bus socket and test files under $T (0700 otherwise).
+let_user_in() { chmod 0711 "$T"; }
+AS=()             # prefix for ctl and bus_call: AS=(as_user) to call as $NOBODY, AS=() for root
+
+# ctl [ARGS...]: binfmtctl on the private bus; sets CTL_OUT, CTL_ERR, CTL_RC, never fails.
+# Stdin is not a terminal, so binfmtctl never asks polkit to be interactive.
+ctl() {
+  CTL_RC=0
+  "${AS[@]}" "$BINFMTCTL" "$@" </dev/null >"$T/ctl.out" 2>"$T/ctl.err" || CTL_RC=$?
+  CTL_OUT=$(<"$T/ctl.out")
+  CTL_ERR=$(<"$T/ctl.err")
+}
+# expect_ctl RC [ARGS...]: ctl and check its exit code.
+expect_ctl() {
+  local want=$1
+  shift
+  ctl "$@"
+  [ "$want" = "$CTL_RC" ] \
+    || fail "binfmtctl $*: exit code: expected [$want], got [$CTL_RC]"$'\n'"stdout: $CTL_OUT"$'\n'"stderr: $CTL_ERR"
+}
+
+# bus_call ARGS...: `busctl --system ARGS...`; sets BUS_OUT, BUS_ERR, BUS_RC, never fails.
+bus_call() {
+  BUS_RC=0
+  "${AS[@]}" busctl --system "$@" </dev/null >"$T/busctl.out" 2>"$T/busctl.err" || BUS_RC=$?
+  BUS_OUT=$(<"$T/busctl.out")
+  BUS_ERR=$(<"$T/busctl.err")
+}
+# try_manager [--json] METHOD [SIGNATURE ARGS...]: `busctl --system call org.binfmtd1
+# /org/binfmtd1 org.binfmtd1.Manager METHOD ...` (--json: --json=short); never fails.
+try_manager() {
+  local opts=()
+  if [ "$1" = --json ]; then opts=(--json=short); shift; fi
+  bus_call "${opts[@]}" call org.binfmtd1 /org/binfmtd1 org.binfmtd1.Manager "$@"
+}
+# manager [--json] METHOD [SIGNATURE ARGS...]: try_manager; the call must succeed.
+manager() {
+  try_manager "$@"
+  [ "$BUS_RC" = 0 ] || fail "busctl call ... $*: exit $BUS_RC: $BUS_ERR"
+}
+# property NAME: busctl get-property of one org.binfmtd1.Manager property (e.g. `b true`).
+property() {
+  bus_call get-property org.binfmtd1 /org/binfmtd1 org.binfmtd1.Manager "$1"
+  [ "$BUS_RC" = 0 ] || fail "busctl get-property $1: exit $BUS_RC: $BUS_ERR"
+  printf '%s\n' "$BUS_OUT"
+}
+
+# ---- error names, as the bus carries them ----------------------------------------------
+# busctl prints only an error's message. A monitor (root may monitor the system bus, as on
+# Debian) sees each error reply's name: watch_errors starts one, and after every call that
+# must fail, assert_error NAME checks the name of binfmtd's next error reply.
+ERROR_LOG=''
+ERRORS_SEEN=0
+watch_errors() {
+  ERROR_LOG=$T/errors.monitor
+  background dbus-monitor --system "type='error'" >"$ERROR_LOG" 2>"$ERROR_LOG.err"
+  # Becoming a monitor drops its names: NameLost is the last thing it hears before errors.
+  deadline 10 grep -q 'member=NameLost' "$ERROR_LOG" \
+    || fail "dbus-monitor did not become a monitor: $(cat "$ERROR_LOG.err")"
+}
+daemon_error_names() { # error replies binfmtd sent (not the bus's own, e.g. about polkit)
+  sed -n '/^error .* sender=org\.freedesktop\.DBus /d; s/^error .* error_name=\([^ ]*\) .*/\1/p' "$ERROR_LOG"
+}
+more_errors() { [ "$(daemon_error_names | wc -l)" -gt "$ERRORS_SEEN" ]; }
+assert_error() { # assert_error NAME [WHAT]
+  [ -n "$ERROR_LOG" ] || fail "assert_error needs watch_errors first"
+  deadline 5 more_errors || fail "${2:-the call}: binfmtd sent no error reply (expected $1)"
+  ERRORS_SEEN=$((ERRORS_SEEN + 1))
+  assert_eq "$1" "$(daemon_error_names | sed -n "${ERRORS_SEEN}p")" "${2:-error name}"
+}
+
+# json EXPR < JSON: evaluates a Python expression over the parsed document `d`, prints it.
+json() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=eval(sys.argv[1]); print(r if isinstance(r,str) else json.dumps(r))' "$1"; }
