@@ -1,0 +1,63 @@
+# bash completion for binfmtctl(1)                                    -*- shell-script -*-
+_binfmtctl_entries() {
+    # Entry names from the daemon; nothing (quietly) when it is not reachable.
+    binfmtctl --no-legend list 2>/dev/null | awk '{print $1}'
+}
+
+_binfmtctl() {
+    local cur prev words cword
+    _init_completion || return
+
+    local verbs='list status register unregister reload which validate presets'
+    local global='--json --no-legend --root --help'
+    local verb='' i
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            --root) ((i++)) ;;
+            -*) ;;
+            *) verb=${words[i]}; break ;;
+        esac
+    done
+
+    case $prev in
+        --root) _filedir -d; return ;;
+        --interpreter) _filedir; return ;;
+        --file) _filedir toml; return ;;
+        --preset)
+            COMPREPLY=($(compgen -W "$(binfmtctl --no-legend presets 2>/dev/null | awk '{print $1}')" -- "$cur"))
+            return ;;
+        --magic | --mask | --offset | --extension) return ;;
+    esac
+
+    case $verb in
+        '')
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$global" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$verbs" -- "$cur"))
+            fi ;;
+        status | unregister)
+            if [[ $cur == -* ]]; then
+                local opts=$global
+                [[ $verb == unregister ]] && opts+=' --persist'
+                COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(_binfmtctl_entries)" -- "$cur"))
+            fi ;;
+        register)
+            COMPREPLY=($(compgen -W "--file --magic --mask --offset --extension --preset --interpreter
+                --preserve-argv0 --open-binary --credentials --fix-binary --persist --replace --force
+                $global" -- "$cur")) ;;
+        which) _filedir ;;
+        validate)
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$global" -- "$cur"))
+            else
+                _filedir toml
+                _filedir -d
+            fi ;;
+        *) COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
+    esac
+} && complete -F _binfmtctl binfmtctl
+
+# ex: filetype=sh
