@@ -50,7 +50,9 @@ int serve(const Options& opt, const binfmtd::BinfmtFs& fs) {
                                    binfmtd::log::info("Reconciling: {}", why);
                                    manager.reload();
                                });
-    manager.on_reconciled = [&](const binfmtd::ReconcileReport& r) { watchers.update(r.interpreter_paths, r.mounted); };
+    manager.on_reconciled = [&](const binfmtd::ReconcileReport& r) {
+        watchers.update(r.interpreter_paths, r.mounted, {r.wrote_register, r.wrote_entries});
+    };
     watchers.update(manager.last().interpreter_paths, manager.last().mounted);
 
     std::unique_ptr<sdbus::IConnection> bus;

@@ -112,6 +112,7 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
     for (const auto& a : plan.actions) {
         if (a.type == binfmt::Action::Type::Remove) {
             ++report.writes;
+            report.wrote_entries.insert(a.name);
             int err = fs_.remove(a.name);
             if (err == 0 || err == ENOENT) {
                 report.kernel.erase(a.name);
@@ -122,6 +123,7 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
         }
         auto line = binfmt::encode_register(a.entry);
         ++report.writes;
+        report.wrote_register = report.wrote_register || line.has_value();
         int err = line ? fs_.add(*line) : EINVAL;
         if (err == 0) {
             report.kernel[a.name] = {a.entry, true};

@@ -9,6 +9,7 @@
 #include "plan.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct ReconcileReport {
     std::map<std::string, binfmt::Entry> defined;       // desired definitions, interpreters resolved
     std::map<std::string, binfmt::KernelEntry> kernel;  // the table as read before acting
     std::size_t writes = 0;       // writes made to binfmt_misc
+    // What those writes were, so that the watcher can tell our own inotify
+    // events on binfmt_misc from someone else's.
+    bool wrote_register = false;          // some write to "register"
+    std::set<std::string> wrote_entries;  // entry files written ("-1" removes)
     bool config_errors = false;   // some file or definition was rejected
     std::string unusable;         // why binfmt_misc could not be used, if so
     bool mounted = false;         // binfmt_misc is mounted (perhaps read-only)

@@ -101,6 +101,7 @@ void Watchers::schedule(const std::string& why, std::uint64_t delay_usec) {
         // Sources are replaced here, never inside their own handlers.
         EventLoop::Source done = std::move(timer_);
         if (rearm_config_) rearm_config_ = false, arm_config();
+        drain_kernel(nullptr); // the reconcile reads the table after these events anyway
         reconcile_(pending_why_);
     });
 }
@@ -133,25 +134,40 @@ void Watchers::arm_kernel(bool mounted) {
         return;
     }
     kernel_source_ = loop_.add_io(kernel_->fd(), EPOLLIN, [this](std::uint32_t) {
-        char buf[4096];
-        bool gone = false;
-        ssize_t n;
-        while ((n = ::read(kernel_->fd(), buf, sizeof buf)) > 0)
-            for (char* p = buf; p < buf + n;) {
-                auto* ev = reinterpret_cast<struct inotify_event*>(p);
-                gone = gone || (ev->mask & (IN_IGNORED | IN_UNMOUNT));
-                p += sizeof(struct inotify_event) + ev->len;
-            }
-        kernel_gone_ = kernel_gone_ || gone; // the next update() re-arms it
-        schedule("binfmt_misc changed", kKernelCoalesceUsec);
+        // Our own writes were drained by update() right after the reconcile that
+        // made them: what is left here was done by someone else.
+        if (drain_kernel(nullptr)) schedule("binfmt_misc changed", kKernelCoalesceUsec);
     });
 }
 
-void Watchers::update(const std::vector<std::string>& interpreter_paths, bool mounted) {
+bool Watchers::drain_kernel(const OwnWrites* own) {
+    if (!kernel_) return false;
+    alignas(struct inotify_event) char buf[4096];
+    bool foreign = false;
+    ssize_t n;
+    while ((n = ::read(kernel_->fd(), buf, sizeof buf)) > 0)
+        for (char* p = buf; p < buf + n;) {
+            auto* ev = reinterpret_cast<struct inotify_event*>(p);
+            p += sizeof(struct inotify_event) + ev->len;
+            const std::string_view name = ev->len ? ev->name : "";
+            if (ev->mask & (IN_IGNORED | IN_UNMOUNT)) kernel_gone_ = true; // the next update() re-arms
+            // A registration shows as MODIFY on "register" (identical events merge, so they
+            // are not counted); a removal as MODIFY and DELETE on the entry's own file.
+            // "status" (flush, global enable/disable) is never written by binfmtd.
+            const bool ours = own && !(ev->mask & (IN_IGNORED | IN_UNMOUNT | IN_Q_OVERFLOW)) &&
+                              ((name == "register" && own->register_file) || own->entries.count(std::string(name)));
+            foreign = foreign || !ours;
+        }
+    return foreign;
+}
+
+void Watchers::update(const std::vector<std::string>& interpreter_paths, bool mounted, const OwnWrites& own) {
+    // Someone else may have changed the table while we reconciled: look again.
+    if (drain_kernel(&own)) schedule("binfmt_misc changed", kKernelCoalesceUsec);
     arm_kernel(mounted);
     if (interpreter_paths == watched_interpreters_ && interpreters_) return;
     watched_interpreters_ = interpreter_paths;
-    interpreters_ = std::make_unique<Inotify>();
+    auto fresh = std::make_unique<Inotify>();
     // Watch every directory on the way (a symlink's target may be elsewhere), by file name.
     std::map<std::string, std::set<std::string>> dirs;
     for (auto& path : interpreter_paths) {
@@ -165,7 +181,10 @@ void Watchers::update(const std::vector<std::string>& interpreter_paths, bool mo
             p = target.is_absolute() ? target : p.parent_path() / target;
         }
     }
-    for (auto& [dir, names] : dirs) interpreters_->watch_dir(dir, kDirChanges, names);
+    for (auto& [dir, names] : dirs) fresh->watch_dir(dir, kDirChanges, names);
+    // A change between the reconcile and now reached only the old watches: not lost.
+    if (interpreters_ && interpreters_->drain()) schedule("an interpreter changed", settings_.debounce_usec);
+    interpreters_ = std::move(fresh);
     interpreter_source_ = loop_.add_io(interpreters_->fd(), EPOLLIN, [this](std::uint32_t) {
         if (!interpreters_->drain()) return;
         watched_interpreters_.clear(); // re-arm after the reconcile: links and directories may differ now

@@ -39,6 +39,12 @@ private:
     std::map<int, Watch> watches_;
 };
 
+// The writes a reconcile made to binfmt_misc: their inotify events are ours.
+struct OwnWrites {
+    bool register_file = false;
+    std::set<std::string> entries;
+};
+
 class Watchers {
 public:
     struct Settings {
@@ -51,13 +57,16 @@ public:
     Watchers(EventLoop& loop, Settings settings, Trigger reconcile);
     ~Watchers();
 
-    // After each reconcile: the interpreters that matter now, and whether
-    // binfmt_misc is mounted (then it is watched and held open).
-    void update(const std::vector<std::string>& interpreter_paths, bool mounted);
+    // After each reconcile: the interpreters that matter now, whether binfmt_misc
+    // is mounted (then it is watched and held open), and what the reconcile wrote.
+    void update(const std::vector<std::string>& interpreter_paths, bool mounted, const OwnWrites& own = {});
 
 private:
     void arm_config();
     void arm_kernel(bool mounted);
+    // Reads the binfmt_misc events queued so far; true when one of them is not
+    // explained by `own` (nullptr: none is).
+    bool drain_kernel(const OwnWrites* own);
     void schedule(const std::string& why, std::uint64_t delay_usec);
 
     EventLoop& loop_;

@@ -309,3 +309,32 @@ assert_error() { # assert_error NAME [WHAT]
 
 # json EXPR < JSON: evaluates a Python expression over the parsed document `d`, prints it.
 json() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=eval(sys.argv[1]); print(r if isinstance(r,str) else json.dumps(r))' "$1"; }
+
+# ---- live reconciliation ---------------------------------------------------------------
+# entry_field NAME KEY: one value of GetEntry NAME (state, error, interpreter, origin, ...).
+entry_field() {
+  manager --json GetEntry s "$1"
+  json "d['data'][0]['$2']['data']" <<<"$BUS_OUT"
+}
+# in_kernel NAME...: every NAME is registered (a condition for `deadline`).
+in_kernel() {
+  local n
+  for n in "$@"; do [ -e "$BINFMT/$n" ] || return 1; done
+}
+# not_in_kernel NAME...: no NAME is registered.
+not_in_kernel() {
+  local n
+  for n in "$@"; do [ ! -e "$BINFMT/$n" ] || return 1; done
+}
+# state_is NAME STATE: GetEntry NAME reports STATE.
+state_is() { [ "$(entry_field "$1" state)" = "$2" ]; }
+# wait_for SECONDS WHAT COMMAND...: deadline, failing with WHAT when COMMAND never succeeds.
+wait_for() {
+  local seconds=$1 what=$2
+  shift 2
+  deadline "$seconds" "$@" || fail "$what (not within $seconds s)"
+}
+# voluntary_switches PID: voluntary context switches of every thread of PID, summed.
+voluntary_switches() {
+  cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt_switches/ { n += $2 } END { print n }'
+}
