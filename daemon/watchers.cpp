@@ -32,22 +32,21 @@ Inotify::~Inotify() { ::close(fd_); }
 
 void Inotify::watch_dir(const std::string& dir, std::uint32_t mask, const std::set<std::string>& names) {
     fs::path p = dir;
-    bool ancestor = false;
+    std::string child; // when `dir` is missing: the component of it to wait for in `p`
     for (;;) {
-        int wd = ::inotify_add_watch(fd_, p.c_str(), ancestor ? IN_CREATE | IN_MOVED_TO | IN_ONLYDIR : mask);
+        // IN_MASK_ADD: one directory may be watched for several reasons.
+        const std::uint32_t m = child.empty() ? mask : IN_CREATE | IN_MOVED_TO;
+        int wd = ::inotify_add_watch(fd_, p.c_str(), m | IN_MASK_ADD);
         if (wd >= 0) {
             auto& w = watches_[wd];
-            if (ancestor) {
-                w.ancestor = true; // any creation below may be the missing directory
-            } else {
-                w.names.insert(names.begin(), names.end());
-                if (names.empty()) w.names.insert(""); // "" = everything
-            }
+            if (!child.empty()) w.names.insert(child);
+            else if (names.empty()) w.names.insert(""); // "" = everything
+            else w.names.insert(names.begin(), names.end());
             return;
         }
         if (p == p.parent_path() || (errno != ENOENT && errno != ENOTDIR)) return;
+        child = p.filename().string();
         p = p.parent_path();
-        ancestor = true;
     }
 }
 
@@ -60,11 +59,11 @@ bool Inotify::drain() {
         for (char* p = buf; p < buf + n;) {
             auto* ev = reinterpret_cast<struct inotify_event*>(p);
             p += sizeof(struct inotify_event) + ev->len;
-            if (ev->mask & IN_Q_OVERFLOW) return true;
+            if (ev->mask & IN_Q_OVERFLOW) relevant = true;
             auto it = watches_.find(ev->wd);
             if (it == watches_.end()) continue;
             const std::string name = ev->len ? ev->name : "";
-            if (it->second.ancestor || it->second.names.count("") || it->second.names.count(name) ||
+            if (it->second.names.count("") || it->second.names.count(name) ||
                 (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)))
                 relevant = true;
         }

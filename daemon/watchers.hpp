@@ -24,8 +24,9 @@ public:
 
     int fd() const { return fd_; }
     // Watches `dir`, or when it does not exist its nearest existing ancestor for
-    // creations (so a directory made later is noticed). `names` filters events
-    // by file name (empty = all).
+    // the creation of the next component on the way (so a directory made later is
+    // noticed, and nothing else there wakes us). `names` filters events by file
+    // name (empty = all).
     void watch_dir(const std::string& dir, std::uint32_t mask, const std::set<std::string>& names = {});
     // Reads pending events; true when one of them is relevant.
     bool drain();
@@ -33,7 +34,6 @@ public:
 private:
     struct Watch {
         std::set<std::string> names;
-        bool ancestor = false;
     };
     int fd_ = -1;
     std::map<int, Watch> watches_;
