@@ -13,6 +13,11 @@
 namespace binfmtd {
 
 namespace {
+// sd-event reads an accuracy of 0 as its default, 250 ms, and may fire that late to coalesce
+// wake-ups: a restore after a flush would then take up to a quarter second. Timers here are
+// rare (one per reconcile) and must fire when asked.
+constexpr std::uint64_t kAccuracyUsec = 1;
+
 void check(int r, const char* what) {
     if (r < 0) throw std::runtime_error(std::string(what) + ": " + std::strerror(-r));
 }
@@ -72,8 +77,8 @@ void EventLoop::attach(sdbus::IConnection& bus) {
                           impl_.get()),
           "sd_event_add_io");
     check(sd_event_source_set_prepare(impl_->bus_io, Impl::prepare), "sd_event_source_set_prepare");
-    check(sd_event_add_time(impl_->event, &impl_->bus_timer, CLOCK_MONOTONIC, UINT64_MAX, 0, Impl::on_time,
-                            impl_.get()),
+    check(sd_event_add_time(impl_->event, &impl_->bus_timer, CLOCK_MONOTONIC, UINT64_MAX, kAccuracyUsec,
+                            Impl::on_time, impl_.get()),
           "sd_event_add_time");
     sd_event_source_set_enabled(impl_->bus_timer, SD_EVENT_OFF);
     Impl::dispatch(impl_.get()); // messages queued before we attached
@@ -122,7 +127,8 @@ EventLoop::Source EventLoop::add_timer(std::uint64_t usec, std::function<void()>
         (*static_cast<std::function<void(std::uint32_t)>*>(userdata))(0);
         return 0;
     };
-    check(sd_event_add_time_relative(impl_->event, &s.source_, CLOCK_MONOTONIC, usec, 0, cb, s.handler_.get()),
+    check(sd_event_add_time_relative(impl_->event, &s.source_, CLOCK_MONOTONIC, usec, kAccuracyUsec, cb,
+                                     s.handler_.get()),
           "sd_event_add_time_relative");
     return s;
 }

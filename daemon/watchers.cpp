@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -24,55 +23,19 @@ constexpr std::uint32_t kDirChanges = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN
 constexpr std::uint64_t kKernelCoalesceUsec = 2'000; // a flush removes many entries in one burst
 } // namespace
 
-Inotify::Inotify() : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
-    if (fd_ < 0) throw std::runtime_error(fmt::format("inotify_init1: {}", std::strerror(errno)));
-}
-
-Inotify::~Inotify() { ::close(fd_); }
-
-void Inotify::watch_dir(const std::string& dir, std::uint32_t mask, const std::set<std::string>& names) {
-    fs::path p = dir;
-    std::string child; // when `dir` is missing: the component of it to wait for in `p`
-    for (;;) {
-        // IN_MASK_ADD: one directory may be watched for several reasons.
-        const std::uint32_t m = child.empty() ? mask : IN_CREATE | IN_MOVED_TO;
-        int wd = ::inotify_add_watch(fd_, p.c_str(), m | IN_MASK_ADD);
-        if (wd >= 0) {
-            auto& w = watches_[wd];
-            if (!child.empty()) w.names.insert(child);
-            else if (names.empty()) w.names.insert(""); // "" = everything
-            else w.names.insert(names.begin(), names.end());
-            return;
-        }
-        if (p == p.parent_path() || (errno != ENOENT && errno != ENOTDIR)) return;
-        child = p.filename().string();
-        p = p.parent_path();
-    }
-}
-
-bool Inotify::drain() {
-    alignas(struct inotify_event) char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)];
-    bool relevant = false;
-    for (;;) {
-        ssize_t n = ::read(fd_, buf, sizeof buf);
-        if (n <= 0) return relevant;
-        for (char* p = buf; p < buf + n;) {
-            auto* ev = reinterpret_cast<struct inotify_event*>(p);
-            p += sizeof(struct inotify_event) + ev->len;
-            if (ev->mask & IN_Q_OVERFLOW) relevant = true;
-            auto it = watches_.find(ev->wd);
-            if (it == watches_.end()) continue;
-            const std::string name = ev->len ? ev->name : "";
-            if (it->second.names.count("") || it->second.names.count(name) ||
-                (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)))
-                relevant = true;
-        }
-    }
-}
-
 Watchers::Watchers(EventLoop& loop, Settings settings, Trigger reconcile)
     : loop_(loop), settings_(std::move(settings)), reconcile_(std::move(reconcile)) {
     arm_config();
+    config_source_ = loop_.add_io(config_.fd(), EPOLLIN, [this](std::uint32_t) {
+        if (!config_.drain()) return;
+        rearm_config_ = true; // directories may have appeared or gone
+        schedule("the configuration changed", settings_.debounce_usec);
+    });
+    interpreter_source_ = loop_.add_io(interpreters_.fd(), EPOLLIN, [this](std::uint32_t) {
+        if (!interpreters_.drain()) return;
+        rearm_interpreters_ = true; // links and directories may differ now
+        schedule("an interpreter changed", settings_.debounce_usec);
+    });
     // The mount table signals EPOLLPRI on every mount, unmount and remount in our namespace.
     mountinfo_fd_ = ::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
     if (mountinfo_fd_ >= 0)
@@ -106,13 +69,29 @@ void Watchers::schedule(const std::string& why, std::uint64_t delay_usec) {
 }
 
 void Watchers::arm_config() {
-    config_ = std::make_unique<Inotify>();
-    for (auto& dir : settings_.config_dirs) config_->watch_dir(dir, kDirChanges);
-    config_source_ = loop_.add_io(config_->fd(), EPOLLIN, [this](std::uint32_t) {
-        if (!config_->drain()) return;
-        rearm_config_ = true; // directories may have appeared or gone
-        schedule("the configuration changed", settings_.debounce_usec);
-    });
+    Inotify::Dirs dirs;
+    for (auto& dir : settings_.config_dirs) dirs[dir];
+    if (config_.set(dirs, kDirChanges)) return;
+    rearm_config_ = true; // a directory vanished meanwhile: look again after the debounce
+    schedule("the configuration changed", settings_.debounce_usec);
+}
+
+void Watchers::arm_interpreters() {
+    // Every directory on the way (a symlink's target may be elsewhere), by file name.
+    Inotify::Dirs dirs;
+    for (auto& path : watched_interpreters_) {
+        fs::path p = path;
+        for (int hop = 0; hop < 40; ++hop) {
+            dirs[p.parent_path().string()].insert(p.filename().string());
+            std::error_code ec;
+            if (!fs::is_symlink(p, ec)) break;
+            fs::path target = fs::read_symlink(p, ec);
+            if (ec) break;
+            p = target.is_absolute() ? target : p.parent_path() / target;
+        }
+    }
+    rearm_interpreters_ = !interpreters_.set(dirs, kDirChanges);
+    if (rearm_interpreters_) schedule("an interpreter changed", settings_.debounce_usec);
 }
 
 void Watchers::arm_kernel(bool mounted) {
@@ -164,31 +143,9 @@ void Watchers::update(const std::vector<std::string>& interpreter_paths, bool mo
     // Someone else may have changed the table while we reconciled: look again.
     if (drain_kernel(&own)) schedule("binfmt_misc changed", kKernelCoalesceUsec);
     arm_kernel(mounted);
-    if (interpreter_paths == watched_interpreters_ && interpreters_) return;
+    if (interpreter_paths == watched_interpreters_ && !rearm_interpreters_) return;
     watched_interpreters_ = interpreter_paths;
-    auto fresh = std::make_unique<Inotify>();
-    // Watch every directory on the way (a symlink's target may be elsewhere), by file name.
-    std::map<std::string, std::set<std::string>> dirs;
-    for (auto& path : interpreter_paths) {
-        fs::path p = path;
-        for (int hop = 0; hop < 40; ++hop) {
-            dirs[p.parent_path().string()].insert(p.filename().string());
-            std::error_code ec;
-            if (!fs::is_symlink(p, ec)) break;
-            fs::path target = fs::read_symlink(p, ec);
-            if (ec) break;
-            p = target.is_absolute() ? target : p.parent_path() / target;
-        }
-    }
-    for (auto& [dir, names] : dirs) fresh->watch_dir(dir, kDirChanges, names);
-    // A change between the reconcile and now reached only the old watches: not lost.
-    if (interpreters_ && interpreters_->drain()) schedule("an interpreter changed", settings_.debounce_usec);
-    interpreters_ = std::move(fresh);
-    interpreter_source_ = loop_.add_io(interpreters_->fd(), EPOLLIN, [this](std::uint32_t) {
-        if (!interpreters_->drain()) return;
-        watched_interpreters_.clear(); // re-arm after the reconcile: links and directories may differ now
-        schedule("an interpreter changed", settings_.debounce_usec);
-    });
+    arm_interpreters();
 }
 
 } // namespace binfmtd

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "event_loop.hpp"
+#include "inotify.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -13,31 +14,6 @@
 #include <vector>
 
 namespace binfmtd {
-
-// One inotify instance and what each of its watches is for.
-class Inotify {
-public:
-    Inotify();
-    ~Inotify();
-    Inotify(const Inotify&) = delete;
-    Inotify& operator=(const Inotify&) = delete;
-
-    int fd() const { return fd_; }
-    // Watches `dir`, or when it does not exist its nearest existing ancestor for
-    // the creation of the next component on the way (so a directory made later is
-    // noticed, and nothing else there wakes us). `names` filters events by file
-    // name (empty = all).
-    void watch_dir(const std::string& dir, std::uint32_t mask, const std::set<std::string>& names = {});
-    // Reads pending events; true when one of them is relevant.
-    bool drain();
-
-private:
-    struct Watch {
-        std::set<std::string> names;
-    };
-    int fd_ = -1;
-    std::map<int, Watch> watches_;
-};
 
 // The writes a reconcile made to binfmt_misc: their inotify events are ours.
 struct OwnWrites {
@@ -63,6 +39,7 @@ public:
 
 private:
     void arm_config();
+    void arm_interpreters();
     void arm_kernel(bool mounted);
     // Reads the binfmt_misc events queued so far; true when one of them is not
     // explained by `own` (nullptr: none is).
@@ -73,11 +50,13 @@ private:
     Settings settings_;
     Trigger reconcile_;
 
-    std::unique_ptr<Inotify> config_, kernel_, interpreters_;
+    Inotify config_, interpreters_;
+    std::unique_ptr<Inotify> kernel_; // per mount: its watch ends with the mount
     EventLoop::Source config_source_, kernel_source_, interpreter_source_, mount_source_, timer_;
     int mountinfo_fd_ = -1;
     int hold_fd_ = -1; // keeps binfmt_misc busy: another tool's umount fails instead of wiping the table
     std::vector<std::string> watched_interpreters_;
+    bool rearm_interpreters_ = true;
     std::string pending_why_;
     std::uint64_t timer_due_ = 0; // CLOCK_MONOTONIC usec when timer_ fires
     bool rearm_config_ = false, kernel_gone_ = false;

@@ -1,0 +1,37 @@
+// One inotify instance watching a set of directories, each for some file names.
+// The set is replaced in place: directories that stay keep their watch (no event
+// is lost while it changes), and the instance lives as long as the daemon, since
+// closing one waits for an RCU grace period (~10 ms seen here).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+
+namespace binfmtd {
+
+class Inotify {
+public:
+    Inotify();
+    ~Inotify();
+    Inotify(const Inotify&) = delete;
+    Inotify& operator=(const Inotify&) = delete;
+
+    int fd() const { return fd_; }
+
+    // dir -> file names that matter in it (empty: every name). A directory that does
+    // not exist is waited for: its nearest existing ancestor is watched for the
+    // creation of the next component on the way, and nothing else there counts.
+    using Dirs = std::map<std::string, std::set<std::string>>;
+    // False when a directory vanished while being watched (watch again later).
+    bool set(const Dirs& dirs, std::uint32_t mask);
+    // Reads pending events; true when one of them is relevant.
+    bool drain();
+
+private:
+    int fd_ = -1;
+    std::map<int, std::set<std::string>> names_; // per watch descriptor; "" = every name
+};
+
+} // namespace binfmtd
