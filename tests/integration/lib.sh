@@ -338,3 +338,28 @@ wait_for() {
 voluntary_switches() {
   cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt_switches/ { n += $2 } END { print n }'
 }
+
+# watch_entry_changes: records what org.binfmtd1 emits (busctl monitor; root may monitor the
+# bus) from now on; entry_changes prints its EntryChanged (name:state) pairs in order.
+SIGNALS_LOG=''
+watch_entry_changes() {
+  SIGNALS_LOG=$T/signals.json
+  background busctl --system --json=short monitor org.binfmtd1 >"$SIGNALS_LOG" 2>"$SIGNALS_LOG.err"
+  monitor_ready() {
+    busctl --system call org.binfmtd1 /org/binfmtd1 org.freedesktop.DBus.Peer Ping
+    grep -q '"member":"Ping"' "$SIGNALS_LOG"
+  }
+  deadline 10 monitor_ready || fail "busctl monitor never started: $(cat "$SIGNALS_LOG.err")"
+}
+entry_changes() {
+  /usr/bin/python3 - "$SIGNALS_LOG" "$(busctl --system status org.binfmtd1 | sed -n 's/^UniqueName=//p')" <<'PY'
+import json, sys
+msgs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(" ".join(":".join(m["payload"]["data"]) for m in msgs
+               if m["type"] == "signal" and m.get("member") == "EntryChanged"
+               and m.get("interface") == "org.binfmtd1.Manager" and m.get("path") == "/org/binfmtd1"
+               and m["sender"] == sys.argv[2] and m["payload"]["type"] == "ss"))
+PY
+}
+# saw_changes CHANGES: EntryChanged signals so far are exactly CHANGES (for `deadline`).
+saw_changes() { [ "$(entry_changes)" = "$1" ]; }

@@ -17,9 +17,7 @@ user_ready() { busctl --system emit "$probe" org.binfmtd1.Test Probe; grep -q 'm
 deadline 10 user_ready || fail "dbus-monitor as uid $NOBODY never subscribed: $(cat sub/user.err)"
 
 # Subscriber 2: busctl --system --json=short monitor org.binfmtd1 (root may monitor the bus).
-background busctl --system --json=short monitor org.binfmtd1 >sub/root.json 2>sub/root.err
-root_ready() { busctl --system call org.binfmtd1 /org/binfmtd1 org.freedesktop.DBus.Peer Ping; grep -q '"member":"Ping"' sub/root.json; }
-deadline 10 root_ready || fail "busctl monitor never started: $(cat sub/root.err)"
+watch_entry_changes
 
 # user_changes / root_changes: the EntryChanged (name state) pairs each one saw, in order.
 user_changes() {
@@ -29,16 +27,7 @@ recs = re.split(r"\n(?=\S)", open(sys.argv[1]).read())
 print(" ".join(":".join(re.findall(r'^\s+string "(.*)"$', r, re.M)) for r in recs if "member=EntryChanged" in r.split("\n")[0]))
 PY
 }
-root_changes() {
-  /usr/bin/python3 - sub/root.json "$(busctl --system status org.binfmtd1 | sed -n 's/^UniqueName=//p')" <<'PY'
-import json, sys
-msgs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print(" ".join(":".join(m["payload"]["data"]) for m in msgs
-               if m["type"] == "signal" and m.get("member") == "EntryChanged"
-               and m.get("interface") == "org.binfmtd1.Manager" and m.get("path") == "/org/binfmtd1"
-               and m["sender"] == sys.argv[2] and m["payload"]["type"] == "ss"))
-PY
-}
+root_changes() { entry_changes; }
 saw() { # saw WHO CHANGES: WHO's EntryChanged signals are exactly CHANGES
   [ "$("${1}_changes")" = "$2" ]
 }
@@ -57,7 +46,7 @@ deadline 10 saw root "sig:active sig:removed" || fail "busctl monitor saw [$(roo
 # announced by PropertiesChanged.
 umount --lazy "$BINFMT"
 mounted_changed() {
-  /usr/bin/python3 - sub/root.json <<'PY'
+  /usr/bin/python3 - "$SIGNALS_LOG" <<'PY'
 import json, sys
 msgs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 sys.exit(0 if any(m["type"] == "signal" and m.get("member") == "PropertiesChanged" and m.get("path") == "/org/binfmtd1"
@@ -65,5 +54,5 @@ sys.exit(0 if any(m["type"] == "signal" and m.get("member") == "PropertiesChange
                   and m["payload"]["data"][1].get("Mounted") == {"type": "b", "data": False} for m in msgs) else 1)
 PY
 }
-deadline 10 mounted_changed || fail "no PropertiesChanged(Mounted=false) from binfmtd after umount: $(grep PropertiesChanged sub/root.json)"
+deadline 10 mounted_changed || fail "no PropertiesChanged(Mounted=false) from binfmtd after umount: $(grep PropertiesChanged "$SIGNALS_LOG")"
 assert_eq "b false" "$(property Mounted)" "Mounted after umount"
