@@ -83,6 +83,13 @@ BinfmtFs::read_table_ordered(std::vector<std::string>& problems) const {
     return table;
 }
 
+std::optional<binfmt::KernelEntry> BinfmtFs::read_entry(const std::string& name) const {
+    Fd d{::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    std::string text, error;
+    if (d.fd < 0 || !read_all(d.fd, name.c_str(), text)) return std::nullopt;
+    return binfmt::decode_kernel_entry(name, text, error);
+}
+
 int BinfmtFs::write_file(const std::string& path, std::string_view data) const {
     Fd f{::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW)};
     if (f.fd < 0) return errno;

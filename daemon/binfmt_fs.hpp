@@ -4,6 +4,7 @@
 #include "kernel_entry.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ public:
     // The same in the kernel's own order, which is the order it tries them in
     // (most recently registered first).
     std::vector<std::pair<std::string, binfmt::KernelEntry>> read_table_ordered(std::vector<std::string>& problems) const;
+
+    // One entry, as the kernel shows it now; nullopt when it is not there.
+    std::optional<binfmt::KernelEntry> read_entry(const std::string& name) const;
 
     // One unbuffered write each, as the kernel wants; 0 or an errno.
     int add(const std::string& register_line) const;

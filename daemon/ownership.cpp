@@ -24,7 +24,8 @@ RuntimeState OwnershipStore::load(std::string& error) const {
     }
     for (auto& [name, value] : doc["owned"].items())
         if (value.is_object())
-            state.owned[name] = {name, value.value("origin", std::string()), value.value("pinned", std::string())};
+            state.owned[name] = {name, value.value("origin", std::string()), value.value("pinned", std::string()),
+                                 value.value("registration", std::string())};
     for (auto& name : doc["unregistered"])
         if (name.is_string()) state.unregistered.insert(name.get<std::string>());
     return state;
@@ -32,7 +33,8 @@ RuntimeState OwnershipStore::load(std::string& error) const {
 
 bool OwnershipStore::save(const RuntimeState& state, std::string& error) const {
     nlohmann::json owned = nlohmann::json::object();
-    for (auto& [name, o] : state.owned) owned[name] = {{"origin", o.origin}, {"pinned", o.pinned}};
+    for (auto& [name, o] : state.owned)
+        owned[name] = {{"origin", o.origin}, {"pinned", o.pinned}, {"registration", o.registration}};
     nlohmann::json doc = {{"version", 1}, {"owned", owned}, {"unregistered", state.unregistered}};
     if (int err = write_file_atomic(path_, doc.dump(1) + "\n"); err != 0) {
         error = fmt::format("cannot write \"{}\": {}", path_, std::strerror(err));

@@ -121,11 +121,14 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
             else mark_failed(a.name, fmt::format("cannot remove it from the kernel: {}", std::strerror(err)));
             continue;
         }
-        auto line = binfmt::encode_register(a.entry);
+        auto line = a.line.empty() ? binfmt::encode_register(a.entry) : std::optional<std::string>(a.line);
         ++report.writes;
         report.wrote_register = report.wrote_register || line.has_value();
         int err = line ? fs_.add(*line) : EINVAL;
-        if (err == 0) {
+        if (err == 0 && !a.line.empty()) { // a restore: what it is, the kernel says
+            if (auto k = fs_.read_entry(a.name)) report.kernel[a.name] = std::move(*k);
+            log::info("Restored {} as last registered", a.name);
+        } else if (err == 0) {
             report.kernel[a.name] = {a.entry, true};
             log::info("Registered {} ({} -> {})", a.name, binfmt::kind_name(a.entry.kind), a.entry.interpreter);
         }

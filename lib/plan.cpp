@@ -1,5 +1,7 @@
 #include "plan.hpp"
 
+#include "register_string.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,15 +34,18 @@ struct Planner {
     void report(const std::string& name, State state, std::string origin, std::string error = {}) {
         plan.entries.push_back({name, state, std::move(error), std::move(origin)});
     }
-    void own(const std::string& name, const std::string& origin, const std::string& pinned = {}) {
-        plan.owned[name] = {name, origin, pinned};
+    void own(const std::string& name, const std::string& origin, const std::string& pinned,
+             const std::string& registration) {
+        plan.owned[name] = {name, origin, pinned, registration};
     }
+    void own(const Owned& o) { plan.owned[o.name] = o; }
+    static std::string line_of(const Entry& e) { return encode_register(e).value_or(std::string()); }
     const Owned* owned(const std::string& name) const {
         auto it = in.owned.find(name);
         return it == in.owned.end() ? nullptr : &it->second;
     }
-    void remove(const std::string& name) { plan.actions.push_back({Action::Type::Remove, name, {}}); }
-    void add(const Entry& e) { plan.actions.push_back({Action::Type::Register, e.name, e}); }
+    void remove(const std::string& name) { plan.actions.push_back({Action::Type::Remove, name, {}, {}}); }
+    void add(const Entry& e) { plan.actions.push_back({Action::Type::Register, e.name, e, {}}); }
 
     void desired(const Desired& d) {
         const Entry& e = d.entry;
@@ -56,7 +61,7 @@ struct Planner {
         if (!d.blocked.empty()) {
             if (d.pending) {
                 // A registered entry keeps working (an F entry pins its file) while we wait.
-                if (k && mine) own(e.name, origin, owned(e.name)->pinned);
+                if (k && mine) own(e.name, origin, owned(e.name)->pinned, owned(e.name)->registration);
                 report(e.name, State::Pending, origin, d.blocked);
             } else {
                 if (k && mine) remove(e.name);
@@ -68,7 +73,7 @@ struct Planner {
         const bool repin = had && e.flags.fix_binary && !had->pinned.empty() && !d.pinned.empty() &&
                            had->pinned != d.pinned;
         if (k && k->entry.same_registration(e) && !repin) {
-            own(e.name, origin, had && !had->pinned.empty() ? had->pinned : d.pinned); // adopt an identical one
+            own(e.name, origin, had && !had->pinned.empty() ? had->pinned : d.pinned, line_of(e)); // adopt an identical one
             report(e.name, k->enabled ? State::Active : State::Disabled, origin,
                    k->enabled ? std::string() : "disabled in the kernel");
             return;
@@ -82,26 +87,33 @@ struct Planner {
         }
         if (k) remove(e.name);
         add(e);
-        own(e.name, origin, d.pinned);
+        own(e.name, origin, d.pinned, line_of(e));
         report(e.name, State::Active, origin);
     }
 
     // Owned by us but not (validly) desired any more.
     void orphan(const Owned& o) {
         const KernelEntry* k = kernel(o.name);
-        if (auto it = in.invalid.find(o.name); it != in.invalid.end()) {
-            if (k) own(o.name, o.origin, o.pinned);
-            report(o.name, k ? (k->enabled ? State::Active : State::Disabled) : State::Failed, o.origin,
-                   fmt::format("{}; keeping the last valid definition", it->second));
+        std::string why;
+        if (auto it = in.invalid.find(o.name); it != in.invalid.end()) why = it->second;
+        else if (in.broken_origins.count(o.origin)) why = fmt::format("{} has errors", o.origin);
+        if (why.empty()) {
+            if (k) remove(o.name);
             return;
         }
-        if (in.broken_origins.count(o.origin)) {
-            if (k) own(o.name, o.origin, o.pinned);
-            report(o.name, k ? (k->enabled ? State::Active : State::Disabled) : State::Failed, o.origin,
-                   fmt::format("{} has errors; keeping the last valid definition", o.origin));
-            return;
+        // Its definition is broken: keep what the last valid one registered, and put it
+        // back if someone took it out meanwhile.
+        own(o);
+        if (k) {
+            report(o.name, k->enabled ? State::Active : State::Disabled, o.origin,
+                   fmt::format("{}; keeping the last valid definition", why));
+        } else if (!o.registration.empty()) {
+            plan.actions.push_back({Action::Type::Register, o.name, {}, o.registration});
+            report(o.name, State::Active, o.origin, fmt::format("{}; restored the last valid definition", why));
+        } else {
+            plan.owned.erase(o.name);
+            report(o.name, State::Failed, o.origin, why);
         }
-        if (k) remove(o.name);
     }
 };
 

@@ -32,13 +32,17 @@ struct Owned {
     std::string name;
     std::string origin; // config file (or "runtime") that defined it
     std::string pinned; // interpreter identity when registered (see Desired::pinned)
+    // The register line of what was registered: while its definition is broken, a
+    // flushed or removed entry is restored from it (the config's last valid state).
+    std::string registration;
     bool operator==(const Owned&) const = default;
 };
 
 struct Action {
     enum class Type { Register, Remove } type;
     std::string name;
-    Entry entry; // for Register
+    Entry entry;      // for Register
+    std::string line; // for Register: the exact line to write instead of entry's (a restore)
 };
 
 struct PlannedEntry {

@@ -48,6 +48,18 @@ assert_contains "$error" "keeping the last valid definition" "GetEntry base erro
 assert_eq active "$(entry_field base state)" "state of base while its file is invalid"
 cmp -s want.base <(snapshot base) || fail "base changed while its file is invalid: $(snapshot base)"
 assert_contains "$(daemon_log)" "base.toml:4" "binfmtd log (file:line of the bad key)"
+# Flushed meanwhile: base comes back as it last was, though its file is still invalid.
+echo -1 >"$BINFMT/status"
+wait_for 10 "base was not restored after a flush while its file is invalid" in_kernel base
+cmp -s want.base <(snapshot base) || fail "base differs after its restore: $(snapshot base)"
+assert_contains "$(entry_field base error)" "restored the last valid definition" "GetEntry base error after the flush"
+assert_eq extension "$(entry_field base kind)" "kind of base after the restore"
+# A restart does not forget it (binfmtd remembers what it registered in /run).
+stop_daemon
+echo -1 >"$BINFMT/base"
+start_daemon --debounce-ms 50
+wait_for 10 "base was not restored by a restarted binfmtd while its file is invalid" in_kernel base
+cmp -s want.base <(snapshot base) || fail "base differs after its restore: $(snapshot base)"
 
 # Fixed again: the error goes away.
 printf '[base]\nextension = "base"\ninterpreter = "%s"\n' "$T/bin/stub" | conf base.toml

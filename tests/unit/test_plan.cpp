@@ -49,7 +49,7 @@ TEST_CASE("replaces an owned entry that differs, never a foreign one", "[plan]")
     in.kernel["a"] = in_kernel(ext("a", "/bin/old"));
     in.kernel["b"] = in_kernel(ext("b", "/bin/old"));
     in.kernel["f"] = in_kernel(ext("f"));
-    in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml", {}};
+    in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml", {}, {}};
     Plan p = make_plan(in);
     CHECK(actions(p) == std::vector<std::string>{"-a", "+a"});
     CHECK(state_of(p, "b").state == State::Failed);
@@ -74,9 +74,9 @@ TEST_CASE("removes owned entries the config dropped, keeps those of broken files
     in.kernel["gone"] = in_kernel(ext("gone"));
     in.kernel["kept"] = in_kernel(ext("kept"));
     in.kernel["bad"] = in_kernel(ext("bad"));
-    in.owned["gone"] = {"gone", "/etc/binfmtd.d/old.toml", {}};
-    in.owned["kept"] = {"kept", "/etc/binfmtd.d/broken.toml", {}};
-    in.owned["bad"] = {"bad", "/etc/binfmtd.d/a.toml", {}};
+    in.owned["gone"] = {"gone", "/etc/binfmtd.d/old.toml", {}, {}};
+    in.owned["kept"] = {"kept", "/etc/binfmtd.d/broken.toml", {}, {}};
+    in.owned["bad"] = {"bad", "/etc/binfmtd.d/a.toml", {}, {}};
     in.broken_origins = {"/etc/binfmtd.d/broken.toml"};
     in.invalid["bad"] = "a.toml:3:1: [bad] unknown key";
     Plan p = make_plan(in);
@@ -98,7 +98,7 @@ TEST_CASE("blocked entries: pending keeps, failed removes, disabled removes", "[
                   {off, {}, false, {}}};
     for (auto n : {"wait", "unsafe", "off"}) {
         in.kernel[n] = in_kernel(ext(n));
-        in.owned[n] = {n, "/etc/binfmtd.d/a.toml", {}};
+        in.owned[n] = {n, "/etc/binfmtd.d/a.toml", {}, {}};
     }
     Plan p = make_plan(in);
     CHECK(actions(p) == std::vector<std::string>{"-unsafe", "-off"});
@@ -116,7 +116,7 @@ TEST_CASE("an F entry whose interpreter file was replaced is registered again", 
     Desired d{e, {}, false, "8:1:200"};
     in.desired = {d};
     in.kernel["f"] = in_kernel(e);
-    in.owned["f"] = {"f", "/etc/binfmtd.d/a.toml", "8:1:100"};
+    in.owned["f"] = {"f", "/etc/binfmtd.d/a.toml", "8:1:100", {}};
     Plan p = make_plan(in);
     CHECK(actions(p) == std::vector<std::string>{"-f", "+f"});
     CHECK(p.owned.at("f").pinned == "8:1:200");
@@ -127,4 +127,42 @@ TEST_CASE("an F entry whose interpreter file was replaced is registered again", 
     in.desired = {{e, {}, false, "8:1:300"}};
     in.kernel["f"] = in_kernel(e);
     CHECK(make_plan(in).actions.empty());
+}
+
+TEST_CASE("an entry whose definition broke is restored from its last registration", "[plan]") {
+    PlanInput in;
+    in.desired = {{ext("a"), {}, false, {}}};
+    Plan first = make_plan(in);
+    REQUIRE(first.owned.count("a"));
+    CHECK(first.owned.at("a").registration == ":a:E::a::/bin/x:");
+
+    // The file breaks, then someone flushes the table: the last registration comes back.
+    PlanInput broken;
+    broken.owned = first.owned;
+    broken.broken_origins = {"/etc/binfmtd.d/a.toml"};
+    Plan p = make_plan(broken);
+    REQUIRE(p.actions.size() == 1);
+    CHECK(p.actions[0].type == Action::Type::Register);
+    CHECK(p.actions[0].line == ":a:E::a::/bin/x:");
+    CHECK(state_of(p, "a").state == State::Active);
+    CHECK(state_of(p, "a").error.find("restored the last valid definition") != std::string::npos);
+    CHECK(p.owned == first.owned);
+
+    // Still in the kernel: nothing to do. Nothing remembered: failed, and no longer owned.
+    broken.kernel["a"] = in_kernel(ext("a"));
+    CHECK(make_plan(broken).actions.empty());
+    broken.kernel.clear();
+    broken.owned["a"].registration.clear();
+    Plan lost = make_plan(broken);
+    CHECK(lost.actions.empty());
+    CHECK(state_of(lost, "a").state == State::Failed);
+    CHECK_FALSE(lost.owned.count("a"));
+
+    // An invalid definition (the file parses) is treated the same way.
+    PlanInput invalid;
+    invalid.owned = first.owned;
+    invalid.invalid["a"] = "a.toml:3:1: bad";
+    Plan q = make_plan(invalid);
+    REQUIRE(q.actions.size() == 1);
+    CHECK(q.actions[0].line == ":a:E::a::/bin/x:");
 }
