@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -40,8 +42,10 @@ Watchers::Watchers(EventLoop& loop, Settings settings, Trigger reconcile)
     mountinfo_fd_ = ::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
     if (mountinfo_fd_ >= 0)
         // The kernel re-arms it in poll itself: nothing needs to be read.
-        mount_source_ = loop_.add_io(mountinfo_fd_, EPOLLPRI,
-                                     [this](std::uint32_t) { schedule("the mount table changed", 0); });
+        mount_source_ = loop_.add_io(mountinfo_fd_, EPOLLPRI, [this](std::uint32_t) {
+            // Other mounts (containers make many) do not concern us.
+            if (mount_identity() != mount_identity_) schedule("the mount table changed", 0);
+        });
     else log::warning("cannot watch /proc/self/mountinfo: {}", std::strerror(errno));
 }
 
@@ -94,6 +98,20 @@ void Watchers::arm_interpreters() {
     if (rearm_interpreters_) schedule("an interpreter changed", settings_.debounce_usec);
 }
 
+std::string Watchers::mount_identity() const {
+    // O_PATH: looking must not trigger an automount.
+    const int fd = ::open(settings_.binfmt_dir.c_str(), O_PATH | O_CLOEXEC | O_DIRECTORY);
+    if (fd < 0) return {};
+    struct statfs sfs {};
+    struct stat st {};
+    std::string id;
+    if (::fstatfs(fd, &sfs) == 0 && ::fstat(fd, &st) == 0)
+        id = fmt::format("{:x}:{}:{}:{:x}", static_cast<unsigned long>(sfs.f_type), st.st_dev, st.st_ino,
+                         static_cast<unsigned long>(sfs.f_flags));
+    ::close(fd);
+    return id;
+}
+
 void Watchers::arm_kernel(bool mounted) {
     if (kernel_gone_) kernel_gone_ = false, kernel_source_ = {}, kernel_.reset();
     if (!mounted) {
@@ -143,6 +161,7 @@ void Watchers::update(const std::vector<std::string>& interpreter_paths, bool mo
     // Someone else may have changed the table while we reconciled: look again.
     if (drain_kernel(&own)) schedule("binfmt_misc changed", kKernelCoalesceUsec);
     arm_kernel(mounted);
+    mount_identity_ = mount_identity();
     if (interpreter_paths == watched_interpreters_ && !rearm_interpreters_) return;
     watched_interpreters_ = interpreter_paths;
     arm_interpreters();

@@ -45,6 +45,8 @@ private:
     // explained by `own` (nullptr: none is).
     bool drain_kernel(const OwnWrites* own);
     void schedule(const std::string& why, std::uint64_t delay_usec);
+    // What is mounted at binfmt_dir (file system, device, root inode, flags), or "".
+    std::string mount_identity() const;
 
     EventLoop& loop_;
     Settings settings_;
@@ -54,6 +56,7 @@ private:
     std::unique_ptr<Inotify> kernel_; // per mount: its watch ends with the mount
     EventLoop::Source config_source_, kernel_source_, interpreter_source_, mount_source_, timer_;
     int mountinfo_fd_ = -1;
+    std::string mount_identity_; // as of the last reconcile
     int hold_fd_ = -1; // keeps binfmt_misc busy: another tool's umount fails instead of wiping the table
     std::vector<std::string> watched_interpreters_;
     bool rearm_interpreters_ = true;

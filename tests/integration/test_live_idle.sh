@@ -27,16 +27,21 @@ sleep 3
 after=$(voluntary_switches "$DAEMON_PID")
 assert_eq "$before" "$after" "voluntary context switches of binfmtd over 3 idle seconds"
 
-# Unrelated files next to what is watched (in the parent of a missing configuration
+# Unrelated files and mounts next to what is watched (in the parent of a missing configuration
 # directory, $ROOT/run waiting for run/binfmtd.d, and in the interpreter's directory) wake
 # it (inotify filters by directory only) but cause no reconcile. A marker event afterwards
 # (idle-a removed by hand) shows the daemon has read them all.
 touch "$ROOT/run/unrelated" "$T/bin/unrelated"
 rm "$ROOT/run/unrelated" "$T/bin/unrelated"
+# Unrelated mounts (as containers make) change the mount table but not binfmt_misc.
+mkdir "$T/other"
+mount -t tmpfs other "$T/other"
+umount "$T/other"
 echo -1 >"$BINFMT/idle-a"
 wait_for 10 "idle-a not restored" in_kernel idle-a
 assert_not_contains "$(daemon_log)" "Reconciling: the configuration changed" "binfmtd log"
 assert_not_contains "$(daemon_log)" "Reconciling: an interpreter changed" "binfmtd log"
+assert_not_contains "$(daemon_log)" "Reconciling: the mount table changed" "binfmtd log"
 
 # The measure itself works: that restore was counted.
 grew() { [ "$(voluntary_switches "$DAEMON_PID")" -gt "$after" ]; }
