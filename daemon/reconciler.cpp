@@ -137,6 +137,7 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
 }
 
 ReconcileReport Reconciler::reconcile() {
+    TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
     ReconcileReport report;
     binfmt::Config cfg = binfmt::load_config_dirs(binfmt::config_dirs(root_), {});
     for (const auto& d : cfg.diagnostics) {

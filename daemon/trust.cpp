@@ -6,16 +6,36 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
+#include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
-
-namespace fs = std::filesystem;
 
 namespace binfmtd {
 
 namespace {
 using Status = InterpreterCheck::Status;
+
+thread_local TrustCacheScope::Memo* memo = nullptr;
+
+// Plain strings rather than std::filesystem::path: parent_path() splits the whole path into
+// components on every call, and the ancestor walk below calls it once per level.
+// As std::filesystem::path::parent_path: "/a//b" -> "/a", "/a" -> "/".
+std::string parent_of(const std::string& p) {
+    auto slash = p.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    auto end = p.find_last_not_of('/', slash);
+    return end == std::string::npos ? "/" : p.substr(0, end + 1);
+}
+
+std::string name_of(const std::string& p) {
+    auto slash = p.find_last_of('/');
+    return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+std::string join(const std::string& dir, std::string_view name) {
+    if (dir.empty() || dir.back() == '/') return dir + std::string(name);
+    return dir + "/" + std::string(name);
+}
 
 std::string writable_problem(const std::string& path, const struct stat& st, bool tolerate_sticky) {
     if (st.st_uid != 0) return fmt::format("\"{}\" is owned by uid {}, not root", path, st.st_uid);
@@ -24,55 +44,149 @@ std::string writable_problem(const std::string& path, const struct stat& st, boo
     return {};
 }
 
-// Checks the real directory `dir` and each of its ancestors.
-std::string directory_problem(const fs::path& dir) {
-    bool immediate = true;
-    for (fs::path p = dir;; p = p.parent_path()) {
-        struct stat st {};
-        if (::stat(p.c_str(), &st) != 0) return fmt::format("cannot stat \"{}\": {}", p.string(), std::strerror(errno));
-        if (auto why = writable_problem(p.string(), st, !immediate); !why.empty()) return why;
-        immediate = false;
-        if (p == p.parent_path()) return {};
-    }
-}
-} // namespace
+// lstat(2) through a cache: a symlink chain and the interpreters of one reconcile share most of
+// their directories. Only successful results are kept.
+struct Lstats {
+    std::map<std::string, struct stat> local;
+    std::map<std::string, struct stat>& cache = memo ? memo->lstats : local;
 
-InterpreterCheck check_interpreter(const std::string& path) {
-    fs::path p = path;
-    for (int hop = 0; hop < 40; ++hop) {
-        char* real_parent = ::realpath(p.parent_path().c_str(), nullptr);
-        if (!real_parent) {
-            if (errno == ENOENT || errno == ENOTDIR)
-                return {Status::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
-            return {Status::Unsafe, fmt::format("cannot resolve \"{}\": {}", p.parent_path().string(), std::strerror(errno))};
+    int get(const std::string& path, struct stat& st) {
+        if (auto it = cache.find(path); it != cache.end()) return st = it->second, 0;
+        if (::lstat(path.c_str(), &st) != 0) return errno;
+        cache.emplace(path, st);
+        return 0;
+    }
+};
+
+// Checks the real directory `dir` (the immediate parent: no sticky exception) and each of its
+// ancestors (sticky tolerated).
+std::string directory_problem(const std::string& dir, Lstats& lstats) {
+    if (memo)
+        if (auto it = memo->directory_problems.find(dir); it != memo->directory_problems.end()) return it->second;
+    std::string problem;
+    bool immediate = true;
+    for (std::string p = dir;; p = parent_of(p)) {
+        struct stat st {};
+        // A real path has no symlink in it: lstat is stat here.
+        if (int err = lstats.get(p, st); err != 0) {
+            problem = fmt::format("cannot stat \"{}\": {}", p, std::strerror(err));
+            break;
         }
-        fs::path parent = real_parent;
-        std::free(real_parent);
-        if (auto why = directory_problem(parent); !why.empty())
+        if (problem = writable_problem(p, st, !immediate); !problem.empty()) break;
+        immediate = false;
+        if (p == "/" || p == ".") break;
+    }
+    if (memo) memo->directory_problems.emplace(dir, problem);
+    return problem;
+}
+
+// realpath(3) of the absolute `path` with lstat(2) instead of readlink(2) per component, so that
+// the directory checks after it find every component of the result already looked at. 0 or errno;
+// EPERM with `unsafe` set when a symlink on the way could be replaced by someone other than root.
+int resolve(const std::string& path, Lstats& lstats, std::string& out, std::string& unsafe) {
+    std::string resolved = "/";
+    std::string rest = path; // components still to walk, '/'-separated
+    int links = 0;
+    std::size_t pos = 0;
+    while (pos < rest.size()) {
+        std::size_t end = rest.find('/', pos);
+        if (end == std::string::npos) end = rest.size();
+        const std::string comp = rest.substr(pos, end - pos);
+        pos = end + 1;
+        if (comp.empty() || comp == ".") continue;
+        if (comp == "..") {
+            resolved = parent_of(resolved);
+            continue;
+        }
+        const std::string next = join(resolved, comp);
+        struct stat st {};
+        if (int err = lstats.get(next, st)) return err;
+        if (S_ISLNK(st.st_mode)) {
+            // Whoever can replace this link picks the directory: it and where it lies must be root's.
+            if (st.st_uid != 0) unsafe = fmt::format("symlink \"{}\" is owned by uid {}, not root", next, st.st_uid);
+            else if (auto why = directory_problem(resolved, lstats); !why.empty())
+                unsafe = fmt::format("symlink \"{}\": {}", next, why);
+            if (!unsafe.empty()) return EPERM;
+            if (++links > 40) return ELOOP;
+            char target[PATH_MAX];
+            ssize_t n = ::readlink(next.c_str(), target, sizeof target);
+            if (n < 0) return errno;
+            if (n == static_cast<ssize_t>(sizeof target)) return ENAMETOOLONG;
+            if (n == 0) return ENOENT;
+            // The target's components come before what was left (a trailing slash included); an
+            // absolute one restarts at /.
+            std::string spliced(target, static_cast<std::size_t>(n));
+            spliced += rest.substr(end);
+            rest = std::move(spliced);
+            pos = 0;
+            if (!rest.empty() && rest.front() == '/') resolved.assign(1, '/');
+            continue;
+        }
+        if (!S_ISDIR(st.st_mode) && end < rest.size()) return ENOTDIR; // "file/..." or "file/"
+        resolved = next;
+    }
+    out = std::move(resolved);
+    return 0;
+}
+
+InterpreterCheck check_uncached(const std::string& path) {
+    Lstats lstats;
+    std::string p = path;
+    for (int hop = 0; hop < 40; ++hop) {
+        const std::string dir = parent_of(p);
+        std::string parent, unsafe;
+        int err = 0;
+        if (!dir.empty() && dir.front() == '/') {
+            err = resolve(dir, lstats, parent, unsafe);
+        } else if (char* real = ::realpath(dir.c_str(), nullptr)) { // relative: not from a valid entry
+            parent = real;
+            std::free(real);
+        } else {
+            err = errno;
+        }
+        if (!unsafe.empty()) return {Status::Unsafe, fmt::format("interpreter \"{}\": {}", path, unsafe)};
+        if (err == ENOENT || err == ENOTDIR)
+            return {Status::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
+        if (err != 0) return {Status::Unsafe, fmt::format("cannot resolve \"{}\": {}", dir, std::strerror(err))};
+        if (auto why = directory_problem(parent, lstats); !why.empty())
             return {Status::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
 
-        fs::path here = parent / p.filename();
+        const std::string here = join(parent, name_of(p));
         struct stat st {};
-        if (::lstat(here.c_str(), &st) != 0) {
-            if (errno == ENOENT) return {Status::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
-            return {Status::Unsafe, fmt::format("cannot stat \"{}\": {}", here.string(), std::strerror(errno))};
+        if (int err = lstats.get(here, st); err != 0) {
+            if (err == ENOENT) return {Status::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
+            return {Status::Unsafe, fmt::format("cannot stat \"{}\": {}", here, std::strerror(err))};
         }
         if (S_ISLNK(st.st_mode)) {
-            std::error_code ec;
-            fs::path target = fs::read_symlink(here, ec);
-            if (ec) return {Status::Unsafe, fmt::format("cannot read link \"{}\": {}", here.string(), ec.message())};
-            p = target.is_absolute() ? target : parent / target;
+            char target[PATH_MAX];
+            ssize_t n = ::readlink(here.c_str(), target, sizeof target);
+            if (n < 0 || n == static_cast<ssize_t>(sizeof target))
+                return {Status::Unsafe, fmt::format("cannot read link \"{}\": {}", here,
+                                                    n < 0 ? std::strerror(errno) : "target too long")};
+            std::string_view t(target, static_cast<std::size_t>(n));
+            p = !t.empty() && t.front() == '/' ? std::string(t) : join(parent, t);
             continue;
         }
         if (!S_ISREG(st.st_mode))
-            return {Status::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", here.string())};
+            return {Status::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", here)};
         if (!(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
-            return {Status::Unsafe, fmt::format("interpreter \"{}\" is not executable", here.string())};
-        if (auto why = writable_problem(here.string(), st, false); !why.empty())
+            return {Status::Unsafe, fmt::format("interpreter \"{}\" is not executable", here)};
+        if (auto why = writable_problem(here, st, false); !why.empty())
             return {Status::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
         return {};
     }
     return {Status::Unsafe, fmt::format("interpreter \"{}\": too many levels of symbolic links", path)};
 }
+} // namespace
+
+InterpreterCheck check_interpreter(const std::string& path) {
+    if (!memo) return check_uncached(path);
+    if (auto it = memo->results.find(path); it != memo->results.end()) return it->second;
+    return memo->results.emplace(path, check_uncached(path)).first->second;
+}
+
+TrustCacheScope::TrustCacheScope() : outer_(memo) { memo = &memo_; }
+
+TrustCacheScope::~TrustCacheScope() { memo = outer_; }
 
 } // namespace binfmtd

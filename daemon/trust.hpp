@@ -2,7 +2,9 @@
 // interpreter, so nobody but root may be able to change it or its path.
 #pragma once
 
+#include <map>
 #include <string>
+#include <sys/stat.h>
 
 namespace binfmtd {
 
@@ -16,5 +18,27 @@ struct InterpreterCheck {
 // the immediate parent), the file root-owned, regular, executable and not
 // group/other-writable.
 InterpreterCheck check_interpreter(const std::string& path);
+
+// While one is alive (on this thread), check_interpreter remembers what it saw: one reconcile
+// checks the same interpreters and directories many times over (each preset's candidates, then
+// the chosen one again), and each check costs a dozen syscalls. Open one per reconcile, never
+// for longer: a change on disk after it was opened is not seen until the next one.
+class TrustCacheScope {
+public:
+    TrustCacheScope();
+    ~TrustCacheScope();
+    TrustCacheScope(const TrustCacheScope&) = delete;
+    TrustCacheScope& operator=(const TrustCacheScope&) = delete;
+
+    struct Memo {
+        std::map<std::string, InterpreterCheck> results;       // by the path as asked
+        std::map<std::string, std::string> directory_problems; // by real directory
+        std::map<std::string, struct stat> lstats;              // by real path
+    };
+
+private:
+    Memo memo_;
+    Memo* outer_;
+};
 
 } // namespace binfmtd

@@ -19,24 +19,30 @@ stub_interpreter "$T/opendir/stub" 0755
 chmod 0777 "$T/opendir"
 stub_interpreter "$T/bin/fine"
 mkdir "$T/links" && ln -s "$T/bin/world-writable" "$T/links/via-link"
+# A safe interpreter reached through a directory symlink in a world-writable directory: anyone
+# could point the link elsewhere.
+stub_interpreter "$T/safe/bin/stub"
+mkdir -m 0777 "$T/public" && ln -s "$T/safe" "$T/public/dirlink"
 {
   entry world "$T/bin/world-writable"
   entry group "$T/bin/group-writable"
   entry opendir "$T/opendir/stub"
   entry vialink "$T/links/via-link"
+  entry dirlink "$T/public/dirlink/bin/stub"
   entry fine "$T/bin/fine"
 } | conf unsafe.toml
 
 expect_binfmtd 1
-for n in world group opendir vialink; do
+for n in world group opendir vialink dirlink; do
   assert_log "<3>$n: failed:"
   assert_not_registered "$n"
   assert_not_owned "$n"
 done
 assert_log "writable by group or others"
+assert_log "symlink \"$T/public/dirlink\": \"$T/public\" is writable by group or others"
 assert_registered fine
 assert_not_registered later
-assert_log "Reconciled: 1 active, 0 disabled, 1 pending, 4 failed, 0 foreign; 1 writes"
+assert_log "Reconciled: 1 active, 0 disabled, 1 pending, 5 failed, 0 foreign; 1 writes"
 
 # The missing interpreter appears: pending becomes active. An interpreter that turns
 # writable by others after registration gets its entry taken out of the kernel.
