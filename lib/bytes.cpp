@@ -5,6 +5,8 @@
 namespace binfmt {
 
 namespace {
+constexpr char kHexDigits[] = "0123456789abcdef";
+
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -14,12 +16,11 @@ int hex_value(char c) {
 } // namespace
 
 std::string to_hex(const Bytes& bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
     std::string out;
     out.reserve(bytes.size() * 2);
     for (auto b : bytes) {
-        out += digits[b >> 4];
-        out += digits[b & 0xf];
+        out += kHexDigits[b >> 4];
+        out += kHexDigits[b & 0xf];
     }
     return out;
 }
@@ -37,9 +38,13 @@ std::optional<Bytes> from_hex(std::string_view hex) {
 }
 
 std::string escape_all(const Bytes& bytes) {
+    // A table, not fmt::format per byte: this runs for every magic and mask of every reconcile.
     std::string out;
     out.reserve(bytes.size() * 4);
-    for (auto b : bytes) out += fmt::format("\\x{:02x}", b);
+    for (auto b : bytes) {
+        const char esc[4] = {'\\', 'x', kHexDigits[b >> 4], kHexDigits[b & 0xf]};
+        out.append(esc, sizeof esc);
+    }
     return out;
 }
 
@@ -71,11 +76,14 @@ std::optional<Bytes> unescape(std::string_view text, std::string& error) {
 
 std::string printable(const Bytes& bytes) {
     std::string out;
+    out.reserve(bytes.size() * 4);
     for (auto b : bytes) {
-        if (b >= 0x20 && b < 0x7f && b != '\\')
+        if (b >= 0x20 && b < 0x7f && b != '\\') {
             out += static_cast<char>(b);
-        else
-            out += fmt::format("\\x{:02x}", b);
+        } else {
+            const char esc[4] = {'\\', 'x', kHexDigits[b >> 4], kHexDigits[b & 0xf]};
+            out.append(esc, sizeof esc);
+        }
     }
     return out;
 }
