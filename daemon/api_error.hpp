@@ -3,7 +3,9 @@
 #pragma once
 
 #include <stdexcept>
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace binfmtd {
 
@@ -19,5 +21,14 @@ public:
 private:
     Code code_;
 };
+
+// A caller's value as error messages quote it: at most `max` bytes, cut at a UTF-8 character
+// boundary (an error reply must stay a valid D-Bus string), saying how long it really was.
+std::string shorten(std::string_view value, std::size_t max = 64);
+
+// `text` as a D-Bus string may carry it: valid UTF-8, each byte of an invalid sequence shown as
+// \xHH. The kernel's entry names and paths, and file names, are bytes, not UTF-8; sd-bus
+// refuses to send anything else (and binfmtd must not fail because another tool's entry is odd).
+std::string for_dbus(std::string_view text);
 
 } // namespace binfmtd

@@ -1,5 +1,6 @@
 #include "atomic_file.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,13 +11,52 @@ namespace fs = std::filesystem;
 
 namespace binfmtd {
 
+namespace {
+constexpr std::size_t kNameMax = 255;          // NAME_MAX: one path component
+constexpr std::string_view kTempSuffix = ".XXXXXX"; // mkostemp's template
+} // namespace
+
+std::string temporary_name(const std::string& filename) {
+    // ".NAME.XXXXXX" is 8 bytes longer than NAME: cut NAME so that a file name that is itself
+    // valid never makes the temporary one too long (ENAMETOOLONG).
+    const std::size_t room = kNameMax - 1 - kTempSuffix.size();
+    return "." + filename.substr(0, room) + std::string(kTempSuffix);
+}
+
+bool is_temporary_name(std::string_view name, std::string_view target_suffix) {
+    // ".X.abcdef" where X ends with target_suffix, or is a name cut to fit (temporary_name).
+    const std::size_t room = kNameMax - 1 - kTempSuffix.size();
+    if (name.size() < 1 + kTempSuffix.size() + 1 || name[0] != '.') return false;
+    const std::size_t dot = name.size() - kTempSuffix.size();
+    if (name[dot] != '.') return false;
+    for (char c : name.substr(dot + 1))
+        if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+    const std::string_view target = name.substr(1, dot - 1);
+    return target.ends_with(target_suffix) || target.size() == room;
+}
+
+std::vector<std::string> remove_temporaries(const std::string& dir, std::string_view target_suffix,
+                                            const std::function<bool(const std::string& path)>& ours) {
+    std::vector<std::string> removed;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string path = it->path().string();
+        std::error_code type_ec;
+        if (!is_temporary_name(it->path().filename().string(), target_suffix) || !it->is_regular_file(type_ec) ||
+            !ours(path))
+            continue;
+        if (::unlink(path.c_str()) == 0) removed.push_back(path);
+    }
+    return removed;
+}
+
 int write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
     const fs::path target = path;
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
     if (ec) return ec.value();
 
-    std::string tmp = (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
+    std::string tmp = (target.parent_path() / temporary_name(target.filename().string())).string();
     int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
     if (fd < 0) return errno;
     int err = 0;

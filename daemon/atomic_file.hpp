@@ -2,8 +2,10 @@
 // content, never a torn one.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace binfmtd {
 
@@ -11,5 +13,18 @@ namespace binfmtd {
 // `path` and fsyncs the directory. Creates missing parent directories (0755).
 // Returns 0 or an errno; on failure `path` is unchanged.
 int write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
+
+// The temporary file name write_file_atomic uses for `filename` (before mkostemp fills in
+// its XXXXXX): hidden, and never longer than NAME_MAX.
+std::string temporary_name(const std::string& filename);
+// Whether `name` is such a temporary, of a file whose name ends with `target_suffix`: what an
+// interrupted write (a crash between mkostemp and rename) leaves behind.
+bool is_temporary_name(std::string_view name, std::string_view target_suffix);
+
+// Removes from `dir` the regular files named like write_file_atomic's temporaries of files
+// ending in `target_suffix` for which `ours(path)` holds. Returns their paths. A missing
+// directory is no error.
+std::vector<std::string> remove_temporaries(const std::string& dir, std::string_view target_suffix,
+                                            const std::function<bool(const std::string& path)>& ours);
 
 } // namespace binfmtd

@@ -3,6 +3,7 @@
 #include "api_error.hpp"
 #include "authorization.hpp"
 #include "log.hpp"
+#include "spec_decode.hpp"
 #include "validate.hpp"
 
 #include <fmt/format.h>
@@ -13,7 +14,6 @@ namespace binfmtd {
 
 namespace {
 constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
-constexpr std::size_t kMaxString = 4096; // longer than any path the kernel takes
 
 // sdbus-c++ 1.2 only turns sdbus::Error into a reply; anything else would wedge
 // the connection (TOOLCHAIN.md pitfall 2). Every handler goes through this.
@@ -23,10 +23,10 @@ template <typename F> auto guarded(const char* method, F&& body) {
     } catch (const sdbus::Error&) {
         throw;
     } catch (const ApiError& e) {
-        throw sdbus::Error(e.dbus_name(), e.what());
+        throw sdbus::Error(e.dbus_name(), for_dbus(e.what()));
     } catch (const std::exception& e) {
         log::error("{} failed: {}", method, e.what());
-        throw sdbus::Error("org.freedesktop.DBus.Error.Failed", fmt::format("{} failed: {}", method, e.what()));
+        throw sdbus::Error("org.freedesktop.DBus.Error.Failed", for_dbus(fmt::format("{} failed: {}", method, e.what())));
     }
 }
 
@@ -42,44 +42,11 @@ bool option(const std::map<std::string, sdbus::Variant>& options, const char* ke
 void check_options(const std::map<std::string, sdbus::Variant>& options, std::initializer_list<std::string_view> known) {
     for (auto& [key, value] : options) {
         if (std::find(known.begin(), known.end(), key) == known.end())
-            throw sdbus::Error(kInvalidArgs, fmt::format("unknown option \"{}\"", key.substr(0, 64)));
+            throw sdbus::Error(kInvalidArgs, fmt::format("unknown option \"{}\"", shorten(key)));
         option(options, key.c_str());
     }
 }
 
-void check_length(const std::string& what, const std::string& value) {
-    if (value.size() > kMaxString)
-        throw ApiError(ApiError::Code::InvalidEntry, fmt::format("{} is {} bytes long (at most {})", what,
-                                                                 value.size(), kMaxString));
-}
-
-// a{sv} -> Spec, checking each value's D-Bus type against the key.
-binfmt::Spec decode_spec(const std::map<std::string, sdbus::Variant>& spec) {
-    binfmt::Spec out;
-    for (auto& [key, value] : spec) {
-        const std::string type = value.peekValueType();
-        check_length("a spec key", key);
-        if (type == "s") {
-            auto s = value.get<std::string>();
-            check_length(fmt::format("`{}`", key), s);
-            out[key] = std::move(s);
-        } else if (type == "b") {
-            out[key] = value.get<bool>();
-        } else if (type == "u") {
-            out[key] = value.get<std::uint32_t>();
-        } else if (type == "ay") {
-            auto bytes = value.get<std::vector<std::uint8_t>>();
-            if (bytes.size() > kMaxString)
-                throw ApiError(ApiError::Code::InvalidEntry, fmt::format("`{}` is {} bytes long", key, bytes.size()));
-            out[key] = binfmt::Bytes(bytes.begin(), bytes.end());
-        } else {
-            throw ApiError(ApiError::Code::InvalidEntry,
-                           fmt::format("spec key \"{}\" has D-Bus type \"{}\"; use s, b, u or ay as documented",
-                                       key.substr(0, 64), type));
-        }
-    }
-    return out;
-}
 } // namespace
 
 BusService::BusService(sdbus::IConnection& bus, Manager& manager)
@@ -99,26 +66,28 @@ std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, st
 BusService::List() {
     return guarded("List", [&] {
         std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string>> out;
-        for (auto& i : manager_.list()) out.emplace_back(i.name, i.kind, i.interpreter, i.flags, i.state, i.origin);
+        for (auto& i : manager_.list())
+            out.emplace_back(for_dbus(i.name), i.kind, for_dbus(i.interpreter), i.flags, i.state, for_dbus(i.origin));
         return out;
     });
 }
 
 BusService::Variants BusService::GetEntry(const std::string& name) {
     return guarded("GetEntry", [&] {
+        check_length("the entry name", name);
         auto i = manager_.get(name);
-        return Variants{{"name", sdbus::Variant(i.name)},
+        return Variants{{"name", sdbus::Variant(for_dbus(i.name))},
                         {"kind", sdbus::Variant(i.kind)},
-                        {"interpreter", sdbus::Variant(i.interpreter)},
+                        {"interpreter", sdbus::Variant(for_dbus(i.interpreter))},
                         {"magic", sdbus::Variant(std::vector<std::uint8_t>(i.magic.begin(), i.magic.end()))},
                         {"mask", sdbus::Variant(std::vector<std::uint8_t>(i.mask.begin(), i.mask.end()))},
                         {"offset", sdbus::Variant(i.offset)},
-                        {"extension", sdbus::Variant(i.extension)},
+                        {"extension", sdbus::Variant(for_dbus(i.extension))},
                         {"flags", sdbus::Variant(i.flags)},
                         {"enabled", sdbus::Variant(i.enabled)},
                         {"state", sdbus::Variant(i.state)},
-                        {"origin", sdbus::Variant(i.origin)},
-                        {"error", sdbus::Variant(i.error)}};
+                        {"origin", sdbus::Variant(for_dbus(i.origin))},
+                        {"error", sdbus::Variant(for_dbus(i.error))}};
     });
 }
 
@@ -160,7 +129,7 @@ std::vector<sdbus::Struct<std::string, std::string>> BusService::Resolve(const s
         check_length("the file name", filename);
         binfmt::Bytes h(head.begin(), head.begin() + static_cast<long>(std::min(head.size(), binfmt::kHeadSize)));
         std::vector<sdbus::Struct<std::string, std::string>> out;
-        for (auto& [name, interp] : manager_.resolve(filename, h)) out.emplace_back(name, interp);
+        for (auto& [name, interp] : manager_.resolve(filename, h)) out.emplace_back(for_dbus(name), for_dbus(interp));
         return out;
     });
 }
@@ -169,12 +138,22 @@ std::string BusService::Version() { return BINFMTD_VERSION; }
 
 bool BusService::Mounted() { return manager_.mounted(); }
 
+// Signals are sent from reconciles the watchers start, outside any method call: an error here
+// must not unwind through the event loop and stop binfmtd.
 void BusService::emit_entry_changed(const std::string& name, const std::string& state) {
-    emitEntryChanged(name, state);
+    try {
+        emitEntryChanged(for_dbus(name), state);
+    } catch (const sdbus::Error& e) {
+        log::warning("cannot emit EntryChanged for \"{}\": {}, ignoring", for_dbus(name), e.getMessage());
+    }
 }
 
 void BusService::emit_mounted_changed() {
-    getObject().emitPropertiesChangedSignal(org::binfmtd1::Manager_adaptor::INTERFACE_NAME, {"Mounted"});
+    try {
+        getObject().emitPropertiesChangedSignal(org::binfmtd1::Manager_adaptor::INTERFACE_NAME, {"Mounted"});
+    } catch (const sdbus::Error& e) {
+        log::warning("cannot emit PropertiesChanged for Mounted: {}, ignoring", e.getMessage());
+    }
 }
 
 } // namespace binfmtd

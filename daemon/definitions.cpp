@@ -59,6 +59,20 @@ int DefinitionFiles::restore(const std::string& name, bool persist, const std::o
     return write_file_atomic(path(name, persist), *content);
 }
 
+std::vector<std::string> DefinitionFiles::remove_stale_temporaries() const {
+    // Only a file binfmtd wrote: empty, or beginning like one (a cut-off write).
+    const auto ours = [](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        std::string head(kMarker.size(), '\0');
+        in.read(head.data(), static_cast<std::streamsize>(head.size()));
+        head.resize(static_cast<std::size_t>(in.gcount()));
+        return kMarker.starts_with(head);
+    };
+    std::vector<std::string> removed = remove_temporaries(runtime_dir_, ".toml", ours);
+    for (auto& path : remove_temporaries(persist_dir_, ".toml", ours)) removed.push_back(path);
+    return removed;
+}
+
 int DefinitionFiles::remove(const std::string& name, bool persist) const {
     if (::unlink(path(name, persist).c_str()) != 0 && errno != ENOENT) return errno;
     fsync_dir(persist ? persist_dir_ : runtime_dir_);

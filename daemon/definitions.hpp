@@ -7,12 +7,16 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace binfmtd {
 
 class DefinitionFiles {
 public:
     explicit DefinitionFiles(const std::string& root);
+
+    // Longest entry name that has a file of its own: NAME.toml must fit in NAME_MAX (255).
+    static constexpr std::size_t kMaxName = 255 - 5;
 
     std::string path(const std::string& name, bool persist) const;
     // Whether the file exists, and whether binfmtd wrote it.
@@ -25,6 +29,11 @@ public:
     int write(const binfmt::Entry& entry, bool persist) const;
     int restore(const std::string& name, bool persist, const std::optional<std::string>& content) const;
     int remove(const std::string& name, bool persist) const;
+
+    // Removes the temporaries an interrupted write left in both directories (binfmtd killed
+    // between creating and renaming one): hidden, named like write_file_atomic's, and holding
+    // nothing but the start of a file binfmtd writes. Returns the paths removed.
+    std::vector<std::string> remove_stale_temporaries() const;
 
 private:
     std::string runtime_dir_, persist_dir_;

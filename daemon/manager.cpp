@@ -21,7 +21,13 @@ using Code = ApiError::Code;
 [[noreturn]] void fail(Code code, std::string message) { throw ApiError(code, std::move(message)); }
 } // namespace
 
-Manager::Manager(const std::string& root, const BinfmtFs& fs) : fs_(fs), reconciler_(root, fs), files_(root) {}
+Manager::Manager(const std::string& root, const BinfmtFs& fs) : fs_(fs), reconciler_(root, fs), files_(root) {
+    // A crash in the middle of a Register leaves a hidden temporary file: never loaded (the
+    // configuration stays whole), but nothing else would ever remove it.
+    auto removed = files_.remove_stale_temporaries();
+    for (auto& path : OwnershipStore(root).remove_stale_temporaries()) removed.push_back(path);
+    for (auto& path : removed) log::info("Removed \"{}\", left by an interrupted write", path);
+}
 
 void Manager::reload() {
     std::map<std::string, std::string> before;
@@ -82,7 +88,7 @@ std::vector<EntryInfo> Manager::list() const {
 
 EntryInfo Manager::get(const std::string& name) const {
     if (auto* pe = planned(name)) return info(*pe);
-    fail(Code::NoSuchEntry, fmt::format("no entry named \"{}\"", name));
+    fail(Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name)));
 }
 
 std::string Manager::describe() const {
@@ -94,10 +100,15 @@ std::string Manager::describe() const {
                            {"enabled", i.enabled}, {"state", i.state}, {"origin", i.origin}, {"error", i.error}});
     nlohmann::json doc = {{"version", BINFMTD_VERSION}, {"mounted", mounted_}, {"binfmt_dir", fs_.dir()},
                           {"summary", last_.summary()}, {"entries", entries}};
-    return doc.dump();
+    // Kernel entry names and paths are bytes: invalid UTF-8 becomes U+FFFD rather than an exception.
+    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void Manager::register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& opt) {
+    // The kernel takes 255 bytes, but Register keeps every entry in NAME.toml.
+    if (name.size() > DefinitionFiles::kMaxName)
+        fail(Code::InvalidEntry, fmt::format("entry name is {} bytes long; Register stores it as NAME.toml, so at "
+                                             "most {}", name.size(), DefinitionFiles::kMaxName));
     binfmt::Entry e;
     std::vector<binfmt::SpecProblem> problems;
     if (!binfmt::entry_from_spec(name, spec, e, problems)) {
@@ -156,7 +167,7 @@ void Manager::register_entry(const std::string& name, const binfmt::Spec& spec, 
 
 void Manager::unregister_entry(const std::string& name, bool persist) {
     const binfmt::PlannedEntry* pe = planned(name);
-    if (!pe) fail(Code::NoSuchEntry, fmt::format("no entry named \"{}\"", name));
+    if (!pe) fail(Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name)));
     if (pe->state == binfmt::State::Foreign)
         fail(Code::NoSuchEntry, fmt::format("entry \"{}\" is not managed by binfmtd (foreign); binfmtd never removes "
                                             "entries it did not register", name));

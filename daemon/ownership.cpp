@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace binfmtd {
@@ -36,11 +37,21 @@ bool OwnershipStore::save(const RuntimeState& state, std::string& error) const {
     for (auto& [name, o] : state.owned)
         owned[name] = {{"origin", o.origin}, {"pinned", o.pinned}, {"registration", o.registration}};
     nlohmann::json doc = {{"version", 1}, {"owned", owned}, {"unregistered", state.unregistered}};
-    if (int err = write_file_atomic(path_, doc.dump(1) + "\n"); err != 0) {
+    // Origins are file names, which need not be UTF-8: a stray byte becomes U+FFFD rather than
+    // an exception that would stop every reconcile (only "keep the last valid definition of a
+    // broken file" then misses such a file).
+    const std::string text = doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (int err = write_file_atomic(path_, text); err != 0) {
         error = fmt::format("cannot write \"{}\": {}", path_, std::strerror(err));
         return false;
     }
     return true;
+}
+
+std::vector<std::string> OwnershipStore::remove_stale_temporaries() const {
+    const std::filesystem::path p(path_);
+    return remove_temporaries(p.parent_path().string(), p.filename().string(),
+                              [](const std::string&) { return true; });
 }
 
 } // namespace binfmtd

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace binfmtd {
 
@@ -28,6 +29,9 @@ public:
     RuntimeState load(std::string& error) const;
     // Atomic replace; false with `error` set on failure.
     bool save(const RuntimeState& state, std::string& error) const;
+    // Removes the temporaries of a save that a crash interrupted (the directory is binfmtd's
+    // own). Returns their paths.
+    std::vector<std::string> remove_stale_temporaries() const;
 
 private:
     std::string path_;
