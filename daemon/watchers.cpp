@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -20,9 +21,12 @@ namespace fs = std::filesystem;
 namespace binfmtd {
 
 namespace {
-constexpr std::uint32_t kDirChanges = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE |
-                                      IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
+// IN_MODIFY too: a file truncated and then written must restart the debounce at the truncation.
+constexpr std::uint32_t kDirChanges = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY |
+                                      IN_CLOSE_WRITE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF;
 constexpr std::uint64_t kKernelCoalesceUsec = 2'000; // a flush removes many entries in one burst
+constexpr std::uint64_t kMaxDebounces = 10;           // a burst of file changes waits at most this many debounces
+constexpr std::uint64_t kTimerSlackUsec = 1'000;      // a timer firing this close to a due time serves it
 } // namespace
 
 Watchers::Watchers(EventLoop& loop, Settings settings, Trigger reconcile)
@@ -31,12 +35,12 @@ Watchers::Watchers(EventLoop& loop, Settings settings, Trigger reconcile)
     config_source_ = loop_.add_io(config_.fd(), EPOLLIN, [this](std::uint32_t) {
         if (!config_.drain()) return;
         rearm_config_ = true; // directories may have appeared or gone
-        schedule("the configuration changed", settings_.debounce_usec);
+        debounce("the configuration changed");
     });
     interpreter_source_ = loop_.add_io(interpreters_.fd(), EPOLLIN, [this](std::uint32_t) {
         if (!interpreters_.drain()) return;
         rearm_interpreters_ = true; // links and directories may differ now
-        schedule("an interpreter changed", settings_.debounce_usec);
+        debounce("an interpreter changed");
     });
     // The mount table signals EPOLLPRI on every mount, unmount and remount in our namespace.
     mountinfo_fd_ = ::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
@@ -54,21 +58,52 @@ Watchers::~Watchers() {
     if (hold_fd_ >= 0) ::close(hold_fd_);
 }
 
-void Watchers::schedule(const std::string& why, std::uint64_t delay_usec) {
+namespace {
+std::uint64_t now_usec() {
     struct timespec ts {};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    const std::uint64_t now = static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
-    // A reconcile already on its way sees this too, unless this one is more urgent
-    // (a flush must not wait for a pending configuration debounce).
-    if (timer_ && timer_due_ <= now + delay_usec) return;
-    timer_due_ = now + delay_usec;
-    pending_why_ = why;
-    timer_ = loop_.add_timer(delay_usec, [this] {
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
+}
+} // namespace
+
+void Watchers::schedule(const std::string& why, std::uint64_t delay_usec) {
+    // A flush must not wait for a pending configuration debounce, nor push it back.
+    const std::uint64_t due = now_usec() + delay_usec;
+    if (!urgent_due_ || due < urgent_due_) urgent_due_ = due, urgent_why_ = why;
+    arm_timer();
+}
+
+void Watchers::debounce(const std::string& why) {
+    // Every change restarts the wait, so that a file being written (truncated, then filled)
+    // is read once it is whole; a burst that never settles is read after kMaxDebounces waits.
+    const std::uint64_t now = now_usec();
+    if (!burst_start_) burst_start_ = now;
+    debounce_due_ = std::min(now + settings_.debounce_usec, burst_start_ + kMaxDebounces * settings_.debounce_usec);
+    debounce_why_ = why;
+    arm_timer();
+}
+
+void Watchers::arm_timer() {
+    const std::uint64_t due = !urgent_due_ ? debounce_due_ : !debounce_due_ ? urgent_due_ : std::min(urgent_due_, debounce_due_);
+    if (!due || (timer_ && due == timer_due_)) return;
+    const std::uint64_t now = now_usec();
+    timer_due_ = due;
+    timer_ = loop_.add_timer(due > now ? due - now : 0, [this] {
         // Sources are replaced here, never inside their own handlers.
         EventLoop::Source done = std::move(timer_);
-        if (rearm_config_) rearm_config_ = false, arm_config();
-        drain_kernel(nullptr); // the reconcile reads the table after these events anyway
-        reconcile_(pending_why_);
+        const std::uint64_t now = now_usec() + kTimerSlackUsec;
+        std::string why;
+        if (urgent_due_ && urgent_due_ <= now) why = urgent_why_, urgent_due_ = 0;
+        if (debounce_due_ && debounce_due_ <= now) {
+            why += (why.empty() ? "" : ", ") + debounce_why_;
+            debounce_due_ = burst_start_ = 0;
+        }
+        if (!why.empty()) {
+            if (rearm_config_) rearm_config_ = false, arm_config();
+            drain_kernel(nullptr); // the reconcile reads the table after these events anyway
+            reconcile_(why);
+        }
+        arm_timer(); // what is still to come (a debounce that an urgent event went ahead of)
     });
 }
 
@@ -77,7 +112,7 @@ void Watchers::arm_config() {
     for (auto& dir : settings_.config_dirs) dirs[dir];
     if (config_.set(dirs, kDirChanges)) return;
     rearm_config_ = true; // a directory vanished meanwhile: look again after the debounce
-    schedule("the configuration changed", settings_.debounce_usec);
+    debounce("the configuration changed");
 }
 
 void Watchers::arm_interpreters() {
@@ -95,7 +130,7 @@ void Watchers::arm_interpreters() {
         }
     }
     rearm_interpreters_ = !interpreters_.set(dirs, kDirChanges);
-    if (rearm_interpreters_) schedule("an interpreter changed", settings_.debounce_usec);
+    if (rearm_interpreters_) debounce("an interpreter changed");
 }
 
 std::string Watchers::mount_identity() const {

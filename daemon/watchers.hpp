@@ -44,7 +44,11 @@ private:
     // Reads the binfmt_misc events queued so far; true when one of them is not
     // explained by `own` (nullptr: none is).
     bool drain_kernel(const OwnWrites* own);
+    // A reconcile within `delay_usec` (the kernel's table, mounts: urgent).
     void schedule(const std::string& why, std::uint64_t delay_usec);
+    // A reconcile once files have settled (configuration, interpreters).
+    void debounce(const std::string& why);
+    void arm_timer();
     // What is mounted at binfmt_dir (file system, device, root inode, flags), or "".
     std::string mount_identity() const;
 
@@ -60,8 +64,9 @@ private:
     int hold_fd_ = -1; // keeps binfmt_misc busy: another tool's umount fails instead of wiping the table
     std::vector<std::string> watched_interpreters_;
     bool rearm_interpreters_ = true;
-    std::string pending_why_;
-    std::uint64_t timer_due_ = 0; // CLOCK_MONOTONIC usec when timer_ fires
+    // CLOCK_MONOTONIC usec; 0 = nothing pending.
+    std::uint64_t urgent_due_ = 0, debounce_due_ = 0, burst_start_ = 0, timer_due_ = 0;
+    std::string urgent_why_, debounce_why_;
     bool rearm_config_ = false, kernel_gone_ = false;
 };
 

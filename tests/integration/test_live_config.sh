@@ -66,3 +66,20 @@ printf '[base]\nextension = "base"\ninterpreter = "%s"\n' "$T/bin/stub" | conf b
 no_error() { [ -z "$(entry_field base error)" ]; }
 wait_for 10 "GetEntry base still shows an error after the file was fixed" no_error
 assert_registered base
+
+# A file rewritten in place (truncated, then written: what `>` in a shell or many editors do)
+# is read once it is whole, even when another change had started the debounce before: every
+# change restarts the wait. With the old rule (the first change's deadline) the reconcile
+# fell between the truncation and the write and removed base, then registered it again.
+stop_daemon
+start_daemon --debounce-ms 1000
+wait_for 10 "base is not registered" in_kernel base
+touch "$ROOT/etc/binfmtd.d/other.toml"          # starts a debounce (1 s)
+sleep 0.8
+: >"$ROOT/etc/binfmtd.d/base.toml"              # truncated: an empty file would mask base
+sleep 0.4                                        # past the first change's deadline
+printf '[base]\nextension = "base"\ninterpreter = "%s"\n' "$T/bin/stub" >"$ROOT/etc/binfmtd.d/base.toml"
+reconciled_after_edit() { [ "$(grep -c 'Reconciling: the configuration changed' "$DAEMON_LOG")" -ge 1 ]; }
+wait_for 10 "no reconcile after the rewrite" reconciled_after_edit
+assert_not_contains "$(daemon_log)" "Removed base" "binfmtd log while base.toml was rewritten in place"
+assert_registered base
