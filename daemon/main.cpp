@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     app.add_flag("--once", opt.once, "Reconcile once and exit");
     app.add_flag("--no-bus", opt.no_bus, "Do not connect to D-Bus");
     app.add_option("--log-level", opt.log_level, "err, warning, notice, info or debug")->type_name("LEVEL");
-    app.add_option("--debounce-ms", opt.debounce_ms, "Wait this long after a configuration or interpreter change")
+    app.add_option("--debounce-ms", opt.debounce_ms, "Reconcile once configuration and interpreter files have been quiet this long")
         ->type_name("MS")
         ->check(CLI::Range(0u, 60000u));
     app.set_version_flag("--version", BINFMTD_VERSION);
