@@ -146,7 +146,7 @@ try:
     load1 = float(machine.get("load_before", "0").split()[0])
 except ValueError:
     load1 = 0.0
-if load1 >= 0.5:
+if load1 >= 1.0:  # one CPU's worth of other work
     w("> Note: the load average was %.2f when this run started: other work shared the %s CPUs, so the spreads "
       "are wider than on an idle machine. Medians of interleaved runs keep the comparisons fair; absolute "
       "numbers are pessimistic." % (load1, machine.get("nproc", "?")))
