@@ -2,7 +2,6 @@
 
 #include "log.hpp"
 #include "presets.hpp"
-#include "register_string.hpp"
 #include "trust.hpp"
 #include "validate.hpp"
 
@@ -121,11 +120,10 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
             else mark_failed(a.name, fmt::format("cannot remove it from the kernel: {}", std::strerror(err)));
             continue;
         }
-        auto line = a.line.empty() ? binfmt::encode_register(a.entry) : std::optional<std::string>(a.line);
         ++report.writes;
-        report.wrote_register = report.wrote_register || line.has_value();
-        int err = line ? fs_.add(*line) : EINVAL;
-        if (err == 0 && !a.line.empty()) { // a restore: what it is, the kernel says
+        report.wrote_register = report.wrote_register || !a.line.empty();
+        int err = a.line.empty() ? EINVAL : fs_.add(a.line);
+        if (err == 0 && a.type == binfmt::Action::Type::Restore) { // what it is, the kernel says
             if (auto k = fs_.read_entry(a.name)) report.kernel[a.name] = std::move(*k);
             log::info("Restored {} as last registered", a.name);
         } else if (err == 0) {

@@ -45,7 +45,10 @@ struct Planner {
         return it == in.owned.end() ? nullptr : &it->second;
     }
     void remove(const std::string& name) { plan.actions.push_back({Action::Type::Remove, name, {}, {}}); }
-    void add(const Entry& e) { plan.actions.push_back({Action::Type::Register, e.name, e, {}}); }
+    // Returns the line it will write.
+    const std::string& add(const Entry& e) {
+        return plan.actions.emplace_back(Action{Action::Type::Register, e.name, e, line_of(e)}).line;
+    }
 
     void desired(const Desired& d) {
         const Entry& e = d.entry;
@@ -73,7 +76,9 @@ struct Planner {
         const bool repin = had && e.flags.fix_binary && !had->pinned.empty() && !d.pinned.empty() &&
                            had->pinned != d.pinned;
         if (k && k->entry.same_registration(e) && !repin) {
-            own(e.name, origin, had && !had->pinned.empty() ? had->pinned : d.pinned, line_of(e)); // adopt an identical one
+            // Adopt an identical one (what we registered before is as good a line as a new one).
+            own(e.name, origin, had && !had->pinned.empty() ? had->pinned : d.pinned,
+                had && !had->registration.empty() ? had->registration : line_of(e));
             report(e.name, k->enabled ? State::Active : State::Disabled, origin,
                    k->enabled ? std::string() : "disabled in the kernel");
             return;
@@ -86,8 +91,7 @@ struct Planner {
             return;
         }
         if (k) remove(e.name);
-        add(e);
-        own(e.name, origin, d.pinned, line_of(e));
+        own(e.name, origin, d.pinned, add(e));
         report(e.name, State::Active, origin);
     }
 
@@ -108,7 +112,7 @@ struct Planner {
             report(o.name, k->enabled ? State::Active : State::Disabled, o.origin,
                    fmt::format("{}; keeping the last valid definition", why));
         } else if (!o.registration.empty()) {
-            plan.actions.push_back({Action::Type::Register, o.name, {}, o.registration});
+            plan.actions.push_back({Action::Type::Restore, o.name, {}, o.registration});
             report(o.name, State::Active, o.origin, fmt::format("{}; restored the last valid definition", why));
         } else {
             plan.owned.erase(o.name);

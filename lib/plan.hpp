@@ -39,10 +39,11 @@ struct Owned {
 };
 
 struct Action {
-    enum class Type { Register, Remove } type;
+    // Restore: put back the last registration of an entry whose definition is broken now.
+    enum class Type { Register, Restore, Remove } type;
     std::string name;
     Entry entry;      // for Register
-    std::string line; // for Register: the exact line to write instead of entry's (a restore)
+    std::string line; // for Register and Restore: what to write to `register` (empty: unencodable)
 };
 
 struct PlannedEntry {

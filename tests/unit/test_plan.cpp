@@ -23,7 +23,7 @@ const PlannedEntry& state_of(const Plan& p, const std::string& name) {
 }
 std::vector<std::string> actions(const Plan& p) {
     std::vector<std::string> out;
-    for (auto& a : p.actions) out.push_back((a.type == Action::Type::Register ? "+" : "-") + a.name);
+    for (auto& a : p.actions) out.push_back((a.type == Action::Type::Remove ? "-" : "+") + a.name);
     return out;
 }
 } // namespace
@@ -142,7 +142,7 @@ TEST_CASE("an entry whose definition broke is restored from its last registratio
     broken.broken_origins = {"/etc/binfmtd.d/a.toml"};
     Plan p = make_plan(broken);
     REQUIRE(p.actions.size() == 1);
-    CHECK(p.actions[0].type == Action::Type::Register);
+    CHECK(p.actions[0].type == Action::Type::Restore);
     CHECK(p.actions[0].line == ":a:E::a::/bin/x:");
     CHECK(state_of(p, "a").state == State::Active);
     CHECK(state_of(p, "a").error.find("restored the last valid definition") != std::string::npos);
