@@ -63,24 +63,28 @@ bool Inotify::set(const Dirs& dirs, std::uint32_t mask) {
     return complete;
 }
 
-bool Inotify::drain() {
+void Inotify::read(const std::function<void(int wd, std::uint32_t mask, std::string_view name)>& on_event) {
     alignas(struct inotify_event) char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)];
-    bool relevant = false;
-    for (;;) {
-        ssize_t n = ::read(fd_, buf, sizeof buf);
-        if (n <= 0) return relevant;
+    ssize_t n;
+    while ((n = ::read(fd_, buf, sizeof buf)) > 0)
         for (char* p = buf; p < buf + n;) {
             auto* ev = reinterpret_cast<struct inotify_event*>(p);
             p += sizeof(struct inotify_event) + ev->len;
-            if (ev->mask & IN_Q_OVERFLOW) relevant = true;
-            auto it = names_.find(ev->wd);
-            if (it == names_.end()) continue; // a watch we removed
-            const std::string name = ev->len ? ev->name : "";
-            if (it->second.count("") || it->second.count(name) ||
-                (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)))
-                relevant = true;
+            on_event(ev->wd, ev->mask, ev->len ? std::string_view(ev->name) : std::string_view());
         }
-    }
+}
+
+bool Inotify::drain() {
+    bool relevant = false;
+    read([&](int wd, std::uint32_t mask, std::string_view name) {
+        if (mask & IN_Q_OVERFLOW) relevant = true;
+        auto it = names_.find(wd);
+        if (it == names_.end()) return; // a watch we removed
+        if (it->second.count("") || it->second.count(std::string(name)) ||
+            (mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)))
+            relevant = true;
+    });
+    return relevant;
 }
 
 } // namespace binfmtd

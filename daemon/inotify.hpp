@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace binfmtd {
 
@@ -28,6 +30,8 @@ public:
     bool set(const Dirs& dirs, std::uint32_t mask);
     // Reads pending events; true when one of them is relevant.
     bool drain();
+    // Reads pending events, each passed on as it comes (watch descriptor, mask, name).
+    void read(const std::function<void(int wd, std::uint32_t mask, std::string_view name)>& on_event);
 
 private:
     int fd_ = -1;

@@ -173,22 +173,16 @@ void Watchers::arm_kernel(bool mounted) {
 
 bool Watchers::drain_kernel(const OwnWrites* own) {
     if (!kernel_) return false;
-    alignas(struct inotify_event) char buf[4096];
     bool foreign = false;
-    ssize_t n;
-    while ((n = ::read(kernel_->fd(), buf, sizeof buf)) > 0)
-        for (char* p = buf; p < buf + n;) {
-            auto* ev = reinterpret_cast<struct inotify_event*>(p);
-            p += sizeof(struct inotify_event) + ev->len;
-            const std::string_view name = ev->len ? ev->name : "";
-            if (ev->mask & (IN_IGNORED | IN_UNMOUNT)) kernel_gone_ = true; // the next update() re-arms
-            // A registration shows as MODIFY on "register" (identical events merge, so they
-            // are not counted); a removal as MODIFY and DELETE on the entry's own file.
-            // "status" (flush, global enable/disable) is never written by binfmtd.
-            const bool ours = own && !(ev->mask & (IN_IGNORED | IN_UNMOUNT | IN_Q_OVERFLOW)) &&
-                              ((name == "register" && own->register_file) || own->entries.count(std::string(name)));
-            foreign = foreign || !ours;
-        }
+    kernel_->read([&](int, std::uint32_t mask, std::string_view name) {
+        if (mask & (IN_IGNORED | IN_UNMOUNT)) kernel_gone_ = true; // the next update() re-arms
+        // A registration shows as MODIFY on "register" (identical events merge, so they
+        // are not counted); a removal as MODIFY and DELETE on the entry's own file.
+        // "status" (flush, global enable/disable) is never written by binfmtd.
+        const bool ours = own && !(mask & (IN_IGNORED | IN_UNMOUNT | IN_Q_OVERFLOW)) &&
+                          ((name == "register" && own->register_file) || own->entries.count(std::string(name)));
+        foreign = foreign || !ours;
+    });
     return foreign;
 }
 
