@@ -37,6 +37,16 @@ std::string join(const std::string& dir, std::string_view name) {
     return dir + "/" + std::string(name);
 }
 
+// readlink(2) into `target`; 0, or errno (ENAMETOOLONG when the target does not fit PATH_MAX).
+int read_link(const std::string& path, std::string& target) {
+    char buf[PATH_MAX];
+    const ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
+    if (n < 0) return errno;
+    if (n == static_cast<ssize_t>(sizeof buf)) return ENAMETOOLONG;
+    target.assign(buf, static_cast<std::size_t>(n));
+    return 0;
+}
+
 std::string writable_problem(const std::string& path, const struct stat& st, bool tolerate_sticky) {
     if (st.st_uid != 0) return fmt::format("\"{}\" is owned by uid {}, not root", path, st.st_uid);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(tolerate_sticky && (st.st_mode & S_ISVTX)))
@@ -108,14 +118,11 @@ int resolve(const std::string& path, Lstats& lstats, std::string& out, std::stri
                 unsafe = fmt::format("symlink \"{}\": {}", next, why);
             if (!unsafe.empty()) return EPERM;
             if (++links > 40) return ELOOP;
-            char target[PATH_MAX];
-            ssize_t n = ::readlink(next.c_str(), target, sizeof target);
-            if (n < 0) return errno;
-            if (n == static_cast<ssize_t>(sizeof target)) return ENAMETOOLONG;
-            if (n == 0) return ENOENT;
+            std::string spliced;
+            if (int err = read_link(next, spliced)) return err;
+            if (spliced.empty()) return ENOENT;
             // The target's components come before what was left (a trailing slash included); an
             // absolute one restarts at /.
-            std::string spliced(target, static_cast<std::size_t>(n));
             spliced += rest.substr(end);
             rest = std::move(spliced);
             pos = 0;
@@ -158,13 +165,11 @@ InterpreterCheck check_uncached(const std::string& path) {
             return {Status::Unsafe, fmt::format("cannot stat \"{}\": {}", here, std::strerror(err))};
         }
         if (S_ISLNK(st.st_mode)) {
-            char target[PATH_MAX];
-            ssize_t n = ::readlink(here.c_str(), target, sizeof target);
-            if (n < 0 || n == static_cast<ssize_t>(sizeof target))
+            std::string t;
+            if (int err = read_link(here, t))
                 return {Status::Unsafe, fmt::format("cannot read link \"{}\": {}", here,
-                                                    n < 0 ? std::strerror(errno) : "target too long")};
-            std::string_view t(target, static_cast<std::size_t>(n));
-            p = !t.empty() && t.front() == '/' ? std::string(t) : join(parent, t);
+                                                    err == ENAMETOOLONG ? "target too long" : std::strerror(err))};
+            p = !t.empty() && t.front() == '/' ? t : join(parent, t);
             continue;
         }
         if (!S_ISREG(st.st_mode))
