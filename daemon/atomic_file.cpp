@@ -14,25 +14,24 @@ namespace binfmtd {
 namespace {
 constexpr std::size_t kNameMax = 255;          // NAME_MAX: one path component
 constexpr std::string_view kTempSuffix = ".XXXXXX"; // mkostemp's template
+// ".NAME.XXXXXX" is 8 bytes longer than NAME: NAME is cut to this so that a file name that is
+// itself valid never makes the temporary one too long (ENAMETOOLONG).
+constexpr std::size_t kTempRoom = kNameMax - 1 - kTempSuffix.size();
 } // namespace
 
 std::string temporary_name(const std::string& filename) {
-    // ".NAME.XXXXXX" is 8 bytes longer than NAME: cut NAME so that a file name that is itself
-    // valid never makes the temporary one too long (ENAMETOOLONG).
-    const std::size_t room = kNameMax - 1 - kTempSuffix.size();
-    return "." + filename.substr(0, room) + std::string(kTempSuffix);
+    return "." + filename.substr(0, kTempRoom) + std::string(kTempSuffix);
 }
 
 bool is_temporary_name(std::string_view name, std::string_view target_suffix) {
     // ".X.abcdef" where X ends with target_suffix, or is a name cut to fit (temporary_name).
-    const std::size_t room = kNameMax - 1 - kTempSuffix.size();
     if (name.size() < 1 + kTempSuffix.size() + 1 || name[0] != '.') return false;
     const std::size_t dot = name.size() - kTempSuffix.size();
     if (name[dot] != '.') return false;
     for (char c : name.substr(dot + 1))
         if (!std::isalnum(static_cast<unsigned char>(c))) return false;
     const std::string_view target = name.substr(1, dot - 1);
-    return target.ends_with(target_suffix) || target.size() == room;
+    return target.ends_with(target_suffix) || target.size() == kTempRoom;
 }
 
 std::vector<std::string> remove_temporaries(const std::string& dir, std::string_view target_suffix,
