@@ -4,7 +4,9 @@
 
 #include "config.hpp"
 #include "entry.hpp"
+#include "register_string.hpp"
 #include "spec.hpp"
+#include "validate.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -55,15 +57,21 @@ inline bool same_definition(const binfmt::Entry& a, const binfmt::Entry& b) {
            a.enabled == b.enabled && a.force == b.force && a.preset == b.preset;
 }
 
+// parse_config_text without the file-trust check (the fuzzers' text is in no file).
+inline bool parse_text(const std::string& text, const std::string& file, std::vector<binfmt::Entry>& entries,
+                       std::vector<std::string>& invalid, std::vector<binfmt::Diagnostic>& diags) {
+    binfmt::LoadOptions opts;
+    opts.check_trust = false;
+    return binfmt::parse_config_text(text, file, opts, entries, invalid, diags);
+}
+
 // The TOML binfmtd writes for `e` must load back as exactly `e` (Register persists this way).
 inline void check_toml_round_trip(const binfmt::Entry& e) {
     const std::string toml = binfmt::to_toml(e);
     std::vector<binfmt::Entry> out;
     std::vector<std::string> invalid;
     std::vector<binfmt::Diagnostic> diags;
-    binfmt::LoadOptions opts;
-    opts.check_trust = false;
-    const bool parsed = binfmt::parse_config_text(toml, "roundtrip.toml", opts, out, invalid, diags);
+    const bool parsed = parse_text(toml, "roundtrip.toml", out, invalid, diags);
     std::string why;
     for (auto& d : diags) why += d.str() + "\n";
     FUZZ_CHECK(parsed && out.size() == 1 && invalid.empty(),
@@ -83,6 +91,27 @@ inline void check_spec_round_trip(const binfmt::Entry& e) {
     FUZZ_CHECK(ok, "to_spec output is rejected:\n" + why + describe(e));
     FUZZ_CHECK(same_definition(back, e),
                "to_spec round trip changed the entry:\nbefore: " + describe(e) + "\nafter:  " + describe(back));
+}
+
+// What every definition a front end (the TOML loader, entry_from_spec) accepts must satisfy:
+// validate() agrees; it encodes as a register string the kernel takes (<= 1920 bytes once its
+// interpreter is known; a preset's is resolved later); what binfmtd writes back for it (to_toml,
+// to_spec) loads as the very same entry. `source` names the front end in the messages.
+inline void check_accepted(const binfmt::Entry& e, const std::string& source) {
+#ifdef FUZZ_TRACE
+    std::fprintf(stderr, "accepted: %s\n", describe(e).c_str());
+#endif
+    const auto problems = binfmt::validate(e);
+    FUZZ_CHECK(problems.empty(), source + " accepted an entry validate() rejects: " + problems.front() + "\n" +
+                                     describe(e));
+    binfmt::Entry resolved = e;
+    if (resolved.interpreter.empty()) resolved.interpreter = "/usr/bin/qemu-resolved-static";
+    auto reg = binfmt::encode_register(resolved);
+    FUZZ_CHECK(reg.has_value(), "no register string for an entry " + source + " accepted: " + describe(e));
+    if (!e.interpreter.empty())
+        FUZZ_CHECK(reg->size() <= binfmt::kMaxRegisterLength, "register string too long: " + *reg);
+    check_toml_round_trip(e);
+    check_spec_round_trip(e);
 }
 
 } // namespace fuzz

@@ -9,8 +9,6 @@
 #include "spec_decode.hpp"
 
 #include "fuzz_common.hpp"
-#include "register_string.hpp"
-#include "validate.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -94,23 +92,6 @@ sdbus::Variant fuzzed_variant(FuzzedDataProvider& in, const std::string& key, in
     }
 }
 
-void check_accepted(const binfmt::Entry& e) {
-#ifdef FUZZ_TRACE
-    std::fprintf(stderr, "accepted: %s\n", fuzz::describe(e).c_str());
-#endif
-    const auto problems = binfmt::validate(e);
-    FUZZ_CHECK(problems.empty(), "entry_from_spec accepted what validate() rejects: " + problems.front() + "\n" +
-                                     fuzz::describe(e));
-    binfmt::Entry resolved = e;
-    if (resolved.interpreter.empty()) resolved.interpreter = "/usr/bin/qemu-resolved-static";
-    auto reg = binfmt::encode_register(resolved);
-    FUZZ_CHECK(reg.has_value(), "no register string: " + fuzz::describe(e));
-    if (!e.interpreter.empty())
-        FUZZ_CHECK(reg->size() <= binfmt::kMaxRegisterLength, "register string too long: " + *reg);
-    fuzz::check_spec_round_trip(e);
-    fuzz::check_toml_round_trip(e);
-}
-
 void register_path(const std::string& name, const binfmt::Spec& spec) {
     binfmt::Entry e;
     std::vector<binfmt::SpecProblem> problems;
@@ -120,7 +101,7 @@ void register_path(const std::string& name, const binfmt::Spec& spec) {
         FUZZ_CHECK(!p.message.empty(), "a problem without a message (key " + p.key + ")");
         FUZZ_CHECK(fuzz::valid_utf8(p.message), "a problem message D-Bus cannot carry (not UTF-8): " + p.message);
     }
-    if (ok) check_accepted(e);
+    if (ok) fuzz::check_accepted(e, "entry_from_spec");
 }
 
 } // namespace
