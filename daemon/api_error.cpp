@@ -1,5 +1,7 @@
 #include "api_error.hpp"
 
+#include "bytes.hpp"
+
 #include <algorithm>
 
 namespace binfmtd {
@@ -66,9 +68,7 @@ std::string for_dbus(std::string_view text) {
             out.append(text.substr(i, n));
             i += n;
         } else {
-            static constexpr char kHex[] = "0123456789abcdef";
-            const auto c = static_cast<unsigned char>(text[i++]);
-            out += {'\\', 'x', kHex[c >> 4], kHex[c & 0xf]};
+            binfmt::append_escaped(out, static_cast<std::uint8_t>(text[i++]));
         }
     }
     return out;

@@ -1,5 +1,7 @@
 #include "atomic_file.hpp"
 
+#include "paths.hpp"
+
 #include <cctype>
 #include <cerrno>
 #include <fcntl.h>
@@ -12,7 +14,7 @@ namespace fs = std::filesystem;
 namespace binfmtd {
 
 namespace {
-constexpr std::size_t kNameMax = 255;          // NAME_MAX: one path component
+using binfmt::kNameMax;
 constexpr std::string_view kTempSuffix = ".XXXXXX"; // mkostemp's template
 // ".NAME.XXXXXX" is 8 bytes longer than NAME: NAME is cut to this so that a file name that is
 // itself valid never makes the temporary one too long (ENAMETOOLONG).

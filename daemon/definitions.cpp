@@ -1,6 +1,7 @@
 #include "definitions.hpp"
 
 #include "atomic_file.hpp"
+#include "paths.hpp"
 #include "spec.hpp"
 
 #include <cerrno>
@@ -24,9 +25,8 @@ void fsync_dir(const std::string& dir) {
 } // namespace
 
 DefinitionFiles::DefinitionFiles(const std::string& root) {
-    const std::string r = root == "/" ? "" : root;
-    runtime_dir_ = r + "/run/binfmtd.d";
-    persist_dir_ = r + "/etc/binfmtd.d";
+    runtime_dir_ = binfmt::under_root(root, binfmt::kRuntimeDir);
+    persist_dir_ = binfmt::under_root(root, binfmt::kPersistDir);
 }
 
 std::string DefinitionFiles::path(const std::string& name, bool persist) const {

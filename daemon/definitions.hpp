@@ -4,6 +4,7 @@
 #pragma once
 
 #include "entry.hpp"
+#include "paths.hpp"
 
 #include <optional>
 #include <string>
@@ -15,8 +16,8 @@ class DefinitionFiles {
 public:
     explicit DefinitionFiles(const std::string& root);
 
-    // Longest entry name that has a file of its own: NAME.toml must fit in NAME_MAX (255).
-    static constexpr std::size_t kMaxName = 255 - 5;
+    // Longest entry name that has a file of its own: NAME.toml must fit in one path component.
+    static constexpr std::size_t kMaxName = binfmt::kNameMax - std::string_view(".toml").size();
 
     std::string path(const std::string& name, bool persist) const;
     // Whether the file exists, and whether binfmtd wrote it.

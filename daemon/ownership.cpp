@@ -1,6 +1,7 @@
 #include "ownership.hpp"
 
 #include "atomic_file.hpp"
+#include "paths.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,7 +13,7 @@
 namespace binfmtd {
 
 OwnershipStore::OwnershipStore(const std::string& root)
-    : path_((root == "/" ? std::string() : root) + "/run/binfmtd/state.json") {}
+    : path_(binfmt::under_root(root, binfmt::kStateFile)) {}
 
 RuntimeState OwnershipStore::load(std::string& error) const {
     RuntimeState state;

@@ -1,5 +1,7 @@
 #include "trust.hpp"
 
+#include "paths.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -117,7 +119,7 @@ int resolve(const std::string& path, Lstats& lstats, std::string& out, std::stri
             else if (auto why = directory_problem(resolved, lstats); !why.empty())
                 unsafe = fmt::format("symlink \"{}\": {}", next, why);
             if (!unsafe.empty()) return EPERM;
-            if (++links > 40) return ELOOP;
+            if (++links > binfmt::kMaxSymlinkHops) return ELOOP;
             std::string spliced;
             if (int err = read_link(next, spliced)) return err;
             if (spliced.empty()) return ENOENT;
@@ -139,7 +141,7 @@ int resolve(const std::string& path, Lstats& lstats, std::string& out, std::stri
 InterpreterCheck check_uncached(const std::string& path) {
     Lstats lstats;
     std::string p = path;
-    for (int hop = 0; hop < 40; ++hop) {
+    for (int hop = 0; hop < binfmt::kMaxSymlinkHops; ++hop) {
         const std::string dir = parent_of(p);
         std::string parent, unsafe;
         int err = 0;

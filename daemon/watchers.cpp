@@ -1,6 +1,7 @@
 #include "watchers.hpp"
 
 #include "log.hpp"
+#include "paths.hpp"
 
 #include <fmt/format.h>
 
@@ -120,7 +121,7 @@ void Watchers::arm_interpreters() {
     Inotify::Dirs dirs;
     for (auto& path : watched_interpreters_) {
         fs::path p = path;
-        for (int hop = 0; hop < 40; ++hop) {
+        for (int hop = 0; hop < binfmt::kMaxSymlinkHops; ++hop) {
             dirs[p.parent_path().string()].insert(p.filename().string());
             std::error_code ec;
             if (!fs::is_symlink(p, ec)) break;

@@ -37,13 +37,17 @@ std::optional<Bytes> from_hex(std::string_view hex) {
     return out;
 }
 
+void append_escaped(std::string& out, std::uint8_t byte) {
+    const char esc[4] = {'\\', 'x', kHexDigits[byte >> 4], kHexDigits[byte & 0xf]};
+    out.append(esc, sizeof esc);
+}
+
 std::string escape_all(const Bytes& bytes) {
     // A table, not fmt::format per byte: this runs for every magic and mask of every reconcile.
     std::string out;
     out.reserve(bytes.size() * 4);
     for (auto b : bytes) {
-        const char esc[4] = {'\\', 'x', kHexDigits[b >> 4], kHexDigits[b & 0xf]};
-        out.append(esc, sizeof esc);
+        append_escaped(out, b);
     }
     return out;
 }
@@ -81,8 +85,7 @@ std::string printable(const Bytes& bytes) {
         if (b >= 0x20 && b < 0x7f && b != '\\') {
             out += static_cast<char>(b);
         } else {
-            const char esc[4] = {'\\', 'x', kHexDigits[b >> 4], kHexDigits[b & 0xf]};
-            out.append(esc, sizeof esc);
+            append_escaped(out, b);
         }
     }
     return out;

@@ -19,6 +19,9 @@ std::optional<Bytes> from_hex(std::string_view hex);
 // "\x7f\x45..." — every byte escaped, so no byte can collide with the delimiter.
 std::string escape_all(const Bytes& bytes);
 
+// Appends "\xHH" for `byte`: the one escape every human and kernel form uses.
+void append_escaped(std::string& out, std::uint8_t byte);
+
 // Parses the config syntax for magic/mask: literal bytes plus "\xHH" and "\\".
 // On failure returns nullopt and sets `error` to a message quoting the bad part.
 std::optional<Bytes> unescape(std::string_view text, std::string& error);

@@ -28,11 +28,6 @@ bool Config::has_errors() const {
                        [](const Diagnostic& d) { return d.severity == Severity::Error; });
 }
 
-std::vector<std::string> config_dirs(const std::string& root) {
-    std::string r = root == "/" ? "" : root;
-    return {r + "/etc/binfmtd.d", r + "/run/binfmtd.d", r + "/usr/local/lib/binfmtd.d", r + "/usr/lib/binfmtd.d"};
-}
-
 namespace {
 
 Location loc_of(const std::string& path, const toml::source_region& src) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "entry.hpp"
+#include "paths.hpp" // config_dirs
 
 #include <string>
 #include <vector>
@@ -18,10 +19,6 @@ struct Diagnostic {
     std::string message;
     std::string str() const; // "file:line:col: [entry] message"
 };
-
-// The standard directories, highest precedence first, each under `root`
-// ("" or "/" = the real root).
-std::vector<std::string> config_dirs(const std::string& root);
 
 struct LoadOptions {
     // Ignore (with a warning) files a non-root user could modify.

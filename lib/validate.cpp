@@ -1,5 +1,7 @@
 #include "validate.hpp"
 
+#include "paths.hpp"
+
 #include "register_string.hpp"
 
 #include <fmt/format.h>
@@ -20,7 +22,7 @@ std::string check_name(std::string_view name) {
     if (name == "." || name == "..") return fmt::format("entry name \"{}\" is not a file name", name);
     if (name == "register" || name == "status")
         return fmt::format("entry name \"{}\" is reserved by binfmt_misc", name);
-    if (name.size() > 255) return fmt::format("entry name is {} bytes long (at most 255)", name.size());
+    if (name.size() > kNameMax) return fmt::format("entry name is {} bytes long (at most {})", name.size(), kNameMax);
     if (name.find('/') != std::string_view::npos)
         return fmt::format("entry name \"{}\" contains '/'", name);
     if (has_control(name) || name.find(' ') != std::string_view::npos)

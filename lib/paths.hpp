@@ -1,0 +1,28 @@
+// Where binfmtd's files live, and the limits of path names: each rule written once.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace binfmt {
+
+inline constexpr std::size_t kNameMax = 255;   // NAME_MAX: one path component
+inline constexpr int kMaxSymlinkHops = 40;     // the kernel's limit on a path's symlinks (ELOOP)
+
+// The configuration directories, highest precedence first, as on the real root.
+inline constexpr std::array<std::string_view, 4> kConfigDirs{"/etc/binfmtd.d", "/run/binfmtd.d",
+                                                             "/usr/local/lib/binfmtd.d", "/usr/lib/binfmtd.d"};
+inline constexpr std::string_view kPersistDir = kConfigDirs[0]; // Register with persist
+inline constexpr std::string_view kRuntimeDir = kConfigDirs[1]; // Register without it
+inline constexpr std::string_view kStateFile = "/run/binfmtd/state.json";
+
+// `path` (absolute) under `root`, as systemd tools' --root: "" and "/" are the real root.
+std::string under_root(std::string_view root, std::string_view path);
+
+// kConfigDirs under `root`.
+std::vector<std::string> config_dirs(std::string_view root);
+
+} // namespace binfmt
