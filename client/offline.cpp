@@ -66,7 +66,7 @@ int verb_presets(const OutputOptions& out) {
     nlohmann::json doc = nlohmann::json::array();
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : binfmt::presets()) {
-        auto interp = binfmt::resolve_interpreter(p, exists);
+        auto interp = binfmt::find_interpreter(p, exists);
         const bool native = p.family == host;
         std::string note = native ? "host family, skipped" : interp ? "" : "interpreter not installed";
         doc.push_back({{"name", p.name()}, {"arch", p.arch}, {"family", p.family},

@@ -82,12 +82,11 @@ int register_file(Context& ctx) {
                    stderr);
         return 1;
     }
-    binfmt::LoadOptions load;
-    load.check_trust = false; // the daemon writes its own copy; who may edit this one does not matter
+    // Only the text is parsed: the daemon writes its own copy, so who may edit this one does not matter.
     std::vector<binfmt::Entry> entries;
     std::vector<std::string> invalid;
     std::vector<binfmt::Diagnostic> diags;
-    const bool parsed = binfmt::parse_config_text(*text, path, load, entries, invalid, diags);
+    const bool parsed = binfmt::parse_config_text(*text, path, entries, invalid, diags);
     print_diagnostics(diags);
     const bool errors = std::any_of(diags.begin(), diags.end(),
                                     [](auto& d) { return d.severity == binfmt::Severity::Error; });

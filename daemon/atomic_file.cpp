@@ -1,9 +1,13 @@
 #include "atomic_file.hpp"
 
 #include "paths.hpp"
+#include "unique_fd.hpp"
+
+#include <fmt/format.h>
 
 #include <cctype>
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <filesystem>
@@ -51,36 +55,39 @@ std::vector<std::string> remove_temporaries(const std::string& dir, std::string_
     return removed;
 }
 
-int write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+    const auto failed = [&](int err) {
+        return Failure{ApiError::Code::ReadOnly, fmt::format("cannot write \"{}\": {}", path, std::strerror(err)), err};
+    };
     const fs::path target = path;
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
-    if (ec) return ec.value();
+    if (ec) return failed(ec.value());
 
     std::string tmp = (target.parent_path() / temporary_name(target.filename().string())).string();
-    int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
-    if (fd < 0) return errno;
+    UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+    if (!fd) return failed(errno);
     int err = 0;
     std::size_t done = 0;
     while (!err && done < content.size()) {
-        ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
         if (n < 0 && errno != EINTR) err = errno;
         else if (n > 0) done += static_cast<std::size_t>(n);
     }
-    if (!err && ::fchmod(fd, mode) != 0) err = errno;
-    if (!err && ::fsync(fd) != 0) err = errno;
-    if (::close(fd) != 0 && !err) err = errno;
+    if (!err && ::fchmod(fd.get(), mode) != 0) err = errno;
+    if (!err && ::fsync(fd.get()) != 0) err = errno;
+    if (::close(fd.release()) != 0 && !err) err = errno; // close's error is the write's last word
     if (!err && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
     if (err) {
         ::unlink(tmp.c_str());
-        return err;
+        return failed(err);
     }
-    int dfd = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
-    return 0;
+    fsync_dir(target.parent_path().string());
+    return {};
+}
+
+void fsync_dir(const std::string& dir) {
+    if (UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd) ::fsync(fd.get());
 }
 
 } // namespace binfmtd

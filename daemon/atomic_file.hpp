@@ -2,6 +2,8 @@
 // content, never a torn one.
 #pragma once
 
+#include "status.hpp"
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -11,8 +13,11 @@ namespace binfmtd {
 
 // Writes `content` to a temp file beside `path`, fsyncs it, renames it over
 // `path` and fsyncs the directory. Creates missing parent directories (0755).
-// Returns 0 or an errno; on failure `path` is unchanged.
-int write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
+// On failure (ReadOnly, with the errno) `path` is unchanged.
+Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
+
+// Makes a rename or unlink in `dir` durable; errors are ignored (the change itself is done).
+void fsync_dir(const std::string& dir);
 
 // The temporary file name write_file_atomic uses for `filename` (before mkostemp fills in
 // its XXXXXX): hidden, and never longer than NAME_MAX.

@@ -15,8 +15,8 @@ namespace binfmtd {
 namespace {
 constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
 
-// sdbus-c++ 1.2 only turns sdbus::Error into a reply; anything else would wedge
-// the connection (TOOLCHAIN.md pitfall 2). Every handler goes through this.
+// sdbus-c++ 1.2 only turns sdbus::Error into a reply; any other exception unwinds through
+// libsystemd, the caller never gets a reply and the connection wedges. Every handler goes through this.
 template <typename F> auto guarded(const char* method, F&& body) {
     try {
         return body();
@@ -28,6 +28,11 @@ template <typename F> auto guarded(const char* method, F&& body) {
         log::error("{} failed: {}", method, e.what());
         throw sdbus::Error("org.freedesktop.DBus.Error.Failed", for_dbus(fmt::format("{} failed: {}", method, e.what())));
     }
+}
+
+// A refusal of the core, as the named D-Bus error it is.
+void reply_failure(const Status& status) {
+    if (!status.ok()) throw ApiError(status.failure().code, status.failure().message);
 }
 
 bool option(const std::map<std::string, sdbus::Variant>& options, const char* key) {
@@ -102,7 +107,7 @@ void BusService::Register(const std::string& name, const Variants& spec, const V
         check_length("the entry name", name);
         if (auto why = binfmt::check_name(name); !why.empty()) throw ApiError(ApiError::Code::InvalidEntry, why);
         RegisterOptions opt{option(options, "persist"), option(options, "replace"), option(options, "force")};
-        manager_.register_entry(name, decode_spec(spec), opt);
+        reply_failure(manager_.register_entry(name, decode_spec(spec), opt));
     });
 }
 
@@ -111,7 +116,7 @@ void BusService::Unregister(const std::string& name, const Variants& options) {
         check_options(options, {"persist", "interactive"});
         authorize(options);
         check_length("the entry name", name);
-        manager_.unregister_entry(name, option(options, "persist"));
+        reply_failure(manager_.unregister_entry(name, option(options, "persist")));
     });
 }
 
@@ -129,14 +134,14 @@ std::vector<sdbus::Struct<std::string, std::string>> BusService::Resolve(const s
         check_length("the file name", filename);
         binfmt::Bytes h(head.begin(), head.begin() + static_cast<long>(std::min(head.size(), binfmt::kHeadSize)));
         std::vector<sdbus::Struct<std::string, std::string>> out;
-        for (auto& [name, interp] : manager_.resolve(filename, h)) out.emplace_back(for_dbus(name), for_dbus(interp));
+        for (auto& [name, interp] : manager_.matching(filename, h)) out.emplace_back(for_dbus(name), for_dbus(interp));
         return out;
     });
 }
 
 std::string BusService::Version() { return BINFMTD_VERSION; }
 
-bool BusService::Mounted() { return manager_.mounted(); }
+bool BusService::Mounted() { return manager_.writable(); }
 
 // Signals are sent from reconciles the watchers start, outside any method call: an error here
 // must not unwind through the event loop and stop binfmtd.

@@ -4,7 +4,10 @@
 #include "paths.hpp"
 #include "spec.hpp"
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -15,13 +18,6 @@ namespace binfmtd {
 namespace {
 constexpr std::string_view kMarker = "# Written by binfmtd (org.binfmtd1.Manager.Register).\n";
 
-void fsync_dir(const std::string& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-}
 } // namespace
 
 DefinitionFiles::DefinitionFiles(const std::string& root) {
@@ -50,11 +46,11 @@ bool DefinitionFiles::ours(const std::string& name, bool persist) const {
     return content && content->starts_with(kMarker);
 }
 
-int DefinitionFiles::write(const binfmt::Entry& entry, bool persist) const {
+Status DefinitionFiles::write(const binfmt::Entry& entry, bool persist) const {
     return write_file_atomic(path(entry.name, persist), std::string(kMarker) + binfmt::to_toml(entry));
 }
 
-int DefinitionFiles::restore(const std::string& name, bool persist, const std::optional<std::string>& content) const {
+Status DefinitionFiles::restore(const std::string& name, bool persist, const std::optional<std::string>& content) const {
     if (!content) return remove(name, persist);
     return write_file_atomic(path(name, persist), *content);
 }
@@ -73,10 +69,13 @@ std::vector<std::string> DefinitionFiles::remove_stale_temporaries() const {
     return removed;
 }
 
-int DefinitionFiles::remove(const std::string& name, bool persist) const {
-    if (::unlink(path(name, persist).c_str()) != 0 && errno != ENOENT) return errno;
+Status DefinitionFiles::remove(const std::string& name, bool persist) const {
+    const std::string file = path(name, persist);
+    if (::unlink(file.c_str()) != 0 && errno != ENOENT)
+        return Failure{ApiError::Code::ReadOnly, fmt::format("cannot remove \"{}\": {}", file, std::strerror(errno)),
+                       errno};
     fsync_dir(persist ? persist_dir_ : runtime_dir_);
-    return 0;
+    return {};
 }
 
 } // namespace binfmtd

@@ -5,6 +5,7 @@
 
 #include "entry.hpp"
 #include "paths.hpp"
+#include "status.hpp"
 
 #include <optional>
 #include <string>
@@ -26,10 +27,10 @@ public:
     // Current content, to restore it if the kernel then rejects the entry.
     std::optional<std::string> read(const std::string& name, bool persist) const;
 
-    // 0 or an errno. write() replaces atomically; restore() puts back read()'s result.
-    int write(const binfmt::Entry& entry, bool persist) const;
-    int restore(const std::string& name, bool persist, const std::optional<std::string>& content) const;
-    int remove(const std::string& name, bool persist) const;
+    // write() replaces atomically; restore() puts back read()'s result. Failures are ReadOnly.
+    Status write(const binfmt::Entry& entry, bool persist) const;
+    Status restore(const std::string& name, bool persist, const std::optional<std::string>& content) const;
+    Status remove(const std::string& name, bool persist) const;
 
     // Removes the temporaries an interrupted write left in both directories (binfmtd killed
     // between creating and renaming one): hidden, named like write_file_atomic's, and holding

@@ -32,8 +32,8 @@ void notify_status(const binfmtd::Manager& manager, const char* extra = "") {
     sd_notifyf(0, "%sSTATUS=%s", extra, manager.summary().c_str());
 }
 
-int serve(const Options& opt, const binfmtd::BinfmtFs& fs) {
-    binfmtd::Manager manager(opt.root, fs);
+int serve(const Options& opt, binfmtd::Kernel& kernel) {
+    binfmtd::Manager manager(opt.root, kernel);
     binfmtd::EventLoop loop;
     loop.on_signal(SIGTERM, [&] { loop.exit(0); });
     loop.on_signal(SIGINT, [&] { loop.exit(0); });
@@ -51,9 +51,9 @@ int serve(const Options& opt, const binfmtd::BinfmtFs& fs) {
                                    manager.reload();
                                });
     manager.on_reconciled = [&](const binfmtd::ReconcileReport& r) {
-        watchers.update(r.interpreter_paths, r.mounted, {r.wrote_register, r.wrote_entries});
+        watchers.update(r.interpreter_paths, r.mount.mounted(), {r.wrote_register, r.wrote_entries});
     };
-    watchers.update(manager.last().interpreter_paths, manager.last().mounted);
+    watchers.update(manager.last().interpreter_paths, manager.last().mount.mounted());
 
     std::unique_ptr<sdbus::IConnection> bus;
     std::unique_ptr<binfmtd::BusService> service;
@@ -63,7 +63,7 @@ int serve(const Options& opt, const binfmtd::BinfmtFs& fs) {
         manager.on_entry_changed = [&](const std::string& name, const std::string& state) {
             service->emit_entry_changed(name, state);
         };
-        manager.on_mounted_changed = [&](bool) { service->emit_mounted_changed(); };
+        manager.on_writable_changed = [&](bool) { service->emit_mounted_changed(); };
         bus->requestName("org.binfmtd1"); // only once the object answers
         loop.attach(*bus);
     }
@@ -81,9 +81,9 @@ int serve(const Options& opt, const binfmtd::BinfmtFs& fs) {
 }
 
 int run(const Options& opt) {
-    binfmtd::BinfmtFs fs(opt.binfmt_dir);
-    if (opt.once) return binfmtd::Reconciler(opt.root, fs).reconcile().ok() ? 0 : 1;
-    return serve(opt, fs);
+    binfmtd::BinfmtFs kernel(opt.binfmt_dir);
+    if (opt.once) return binfmtd::Reconciler(opt.root, kernel).reconcile().ok() ? 0 : 1;
+    return serve(opt, kernel);
 }
 
 } // namespace

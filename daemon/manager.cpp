@@ -19,13 +19,22 @@ namespace {
 using Code = ApiError::Code;
 
 [[noreturn]] void fail(Code code, std::string message) { throw ApiError(code, std::move(message)); }
+
+// The API error a failed check becomes.
+Code refusal_code(binfmt::Verdict::Kind kind) {
+    switch (kind) {
+    case binfmt::Verdict::Kind::Unsafe: return Code::UnsafeInterpreter;
+    case binfmt::Verdict::Kind::Native: return Code::NativeConflict;
+    default: return Code::InvalidEntry;
+    }
+}
 } // namespace
 
-Manager::Manager(const std::string& root, const BinfmtFs& fs) : fs_(fs), reconciler_(root, fs), files_(root) {
+Manager::Manager(const std::string& root, Kernel& kernel) : kernel_(kernel), reconciler_(root, kernel), files_(root) {
     // A crash in the middle of a Register leaves a hidden temporary file: never loaded (the
     // configuration stays whole), but nothing else would ever remove it.
     auto removed = files_.remove_stale_temporaries();
-    for (auto& path : OwnershipStore(root).remove_stale_temporaries()) removed.push_back(path);
+    for (auto& path : reconciler_.remove_stale_temporaries()) removed.push_back(path);
     for (auto& path : removed) log::info("Removed \"{}\", left by an interrupted write", path);
 }
 
@@ -42,10 +51,9 @@ void Manager::reload() {
         for (auto& [name, state] : before)
             if (!after.count(name)) on_entry_changed(name, "removed");
     }
-    const bool mounted = last_.unusable.empty();
-    if (mounted != mounted_) {
-        mounted_ = mounted;
-        if (on_mounted_changed) on_mounted_changed(mounted);
+    if (last_.mount.writable() != writable_) {
+        writable_ = last_.mount.writable();
+        if (on_writable_changed) on_writable_changed(writable_);
     }
     if (on_reconciled) on_reconciled(last_);
 }
@@ -98,55 +106,45 @@ std::string Manager::describe() const {
                            {"magic", binfmt::to_hex(i.magic)}, {"mask", binfmt::to_hex(i.mask)},
                            {"offset", i.offset}, {"extension", i.extension}, {"flags", i.flags},
                            {"enabled", i.enabled}, {"state", i.state}, {"origin", i.origin}, {"error", i.error}});
-    nlohmann::json doc = {{"version", BINFMTD_VERSION}, {"mounted", mounted_}, {"binfmt_dir", fs_.dir()},
+    nlohmann::json doc = {{"version", BINFMTD_VERSION}, {"mounted", writable_}, {"binfmt_dir", kernel_.dir()},
                           {"summary", last_.summary()}, {"entries", entries}};
     // Kernel entry names and paths are bytes: invalid UTF-8 becomes U+FFFD rather than an exception.
     return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void Manager::register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& opt) {
+Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& opt) {
     // The kernel takes 255 bytes, but Register keeps every entry in NAME.toml.
     if (name.size() > DefinitionFiles::kMaxName)
-        fail(Code::InvalidEntry, fmt::format("entry name is {} bytes long; Register stores it as NAME.toml, so at "
-                                             "most {}", name.size(), DefinitionFiles::kMaxName));
+        return Failure{Code::InvalidEntry, fmt::format("entry name is {} bytes long; Register stores it as NAME.toml, "
+                                                       "so at most {}", name.size(), DefinitionFiles::kMaxName)};
     binfmt::Entry e;
     std::vector<binfmt::SpecProblem> problems;
     if (!binfmt::entry_from_spec(name, spec, e, problems)) {
         std::vector<std::string> text;
         for (auto& p : problems) text.push_back(p.key.empty() ? p.message : fmt::format("{}: {}", p.key, p.message));
-        fail(Code::InvalidEntry, fmt::format("entry \"{}\": {}", name, fmt::join(text, "; ")));
+        return Failure{Code::InvalidEntry, fmt::format("entry \"{}\": {}", name, fmt::join(text, "; "))};
     }
     e.force = e.force || opt.force;
 
     const binfmt::PlannedEntry* existing = planned(name);
     if (existing && existing->state == binfmt::State::Foreign)
-        fail(Code::AlreadyExists, fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage; binfmtd "
-                                              "never replaces it", name));
+        return Failure{Code::AlreadyExists, fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage; "
+                                                        "binfmtd never replaces it", name)};
     if (existing && !opt.replace)
-        fail(Code::AlreadyExists, fmt::format("entry \"{}\" is already defined ({}); pass replace to overwrite it",
-                                              name, existing->origin));
+        return Failure{Code::AlreadyExists, fmt::format("entry \"{}\" is already defined ({}); pass replace to "
+                                                        "overwrite it", name, existing->origin)};
     if (files_.exists(name, opt.persist) && !files_.ours(name, opt.persist))
-        fail(Code::AlreadyExists, fmt::format("\"{}\" exists and was not written by binfmtd; edit it instead",
-                                              files_.path(name, opt.persist)));
+        return Failure{Code::AlreadyExists, fmt::format("\"{}\" exists and was not written by binfmtd; edit it instead",
+                                                        files_.path(name, opt.persist))};
 
-    binfmt::Entry checked = e;
-    auto verdict = reconciler_.check(checked);
-    using K = Reconciler::Verdict::Kind;
-    switch (verdict.kind) {
-    case K::Ok: break;
-    case K::Unsafe: fail(Code::UnsafeInterpreter, verdict.reason);
-    case K::Native: fail(Code::NativeConflict, verdict.reason);
-    case K::HostFamily:
-    case K::Missing:
-    case K::Invalid: fail(Code::InvalidEntry, verdict.reason);
-    }
-    if (auto why = fs_.unusable_reason(); !why.empty()) fail(Code::NotMounted, why);
+    const binfmt::Verdict verdict = reconciler_.checker().check(reconciler_.checker().with_interpreter(e));
+    if (!verdict.ok()) return Failure{refusal_code(verdict.kind), verdict.reason};
+    if (auto mount = kernel_.mount_state(); !mount.writable()) return Failure{Code::NotMounted, mount.why_not};
 
     const auto previous = files_.read(name, opt.persist);
-    if (int err = files_.write(e, opt.persist); err != 0)
-        fail(Code::ReadOnly, fmt::format("cannot write \"{}\": {}; nothing was changed", files_.path(name, opt.persist),
-                                         std::strerror(err)));
-    reconciler_.set_unregistered(name, false);
+    if (auto s = files_.write(e, opt.persist); !s.ok())
+        return Failure{Code::ReadOnly, s.failure().message + "; nothing was changed", s.failure().errnum};
+    reconciler_.keep_out(name, false);
     reload();
 
     const binfmt::PlannedEntry* now = planned(name);
@@ -156,58 +154,58 @@ void Manager::register_entry(const std::string& name, const binfmt::Spec& spec, 
         const std::string why = !now        ? std::string("it did not load")
                                 : outranked ? fmt::format("\"{}\" takes precedence over \"{}\"", now->origin, ours)
                                             : now->error;
-        files_.restore(name, opt.persist, previous); // `now` dangles after the next reload
-        reload();
-        fail(outranked ? Code::AlreadyExists : Code::KernelRejected,
-             fmt::format("entry \"{}\" was not registered: {}", name, why));
+        if (auto s = files_.restore(name, opt.persist, previous); !s.ok()) log::error("{}", s.failure().message);
+        reload(); // `now` dangles from here on
+        return Failure{outranked ? Code::AlreadyExists : Code::KernelRejected,
+                       fmt::format("entry \"{}\" was not registered: {}", name, why)};
     }
-    if (opt.persist && files_.ours(name, false)) files_.remove(name, false); // the /etc copy supersedes it
+    if (opt.persist && files_.ours(name, false)) // the /etc copy supersedes it
+        if (auto s = files_.remove(name, false); !s.ok()) log::warning("{}, ignoring", s.failure().message);
     log::info("Register {}: {} ({})", name, now->origin, binfmt::state_name(now->state));
+    return {};
 }
 
-void Manager::unregister_entry(const std::string& name, bool persist) {
+Status Manager::unregister_entry(const std::string& name, bool persist) {
     const binfmt::PlannedEntry* pe = planned(name);
-    if (!pe) fail(Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name)));
+    if (!pe) return Failure{Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name))};
     if (pe->state == binfmt::State::Foreign)
-        fail(Code::NoSuchEntry, fmt::format("entry \"{}\" is not managed by binfmtd (foreign); binfmtd never removes "
-                                            "entries it did not register", name));
+        return Failure{Code::NoSuchEntry, fmt::format("entry \"{}\" is not managed by binfmtd (foreign); binfmtd "
+                                                      "never removes entries it did not register", name)};
 
     for (bool where : {false, true}) {
         if (where && !persist) break;
         if (!files_.ours(name, where)) continue;
-        if (int err = files_.remove(name, where); err != 0)
-            fail(Code::ReadOnly, fmt::format("cannot remove \"{}\": {}", files_.path(name, where), std::strerror(err)));
+        if (auto s = files_.remove(name, where); !s.ok()) return s;
     }
     reload();
     const binfmt::PlannedEntry* still = planned(name);
     if (still && last_.defined.count(name)) {
         // Another file still defines it: keep it out of the kernel.
         if (!persist) {
-            reconciler_.set_unregistered(name, true);
+            reconciler_.keep_out(name, true);
         } else {
             // A definition in /etc (the top directory) can only be undone by its author.
             const std::string ours = files_.path(name, true);
             const bool in_etc = std::filesystem::path(still->origin).parent_path() ==
                                 std::filesystem::path(ours).parent_path();
             if ((in_etc && still->origin != ours) || (files_.exists(name, true) && !files_.ours(name, true)))
-                fail(Code::ReadOnly, fmt::format("entry \"{}\" is defined in \"{}\", which binfmtd did not write; "
-                                                 "edit or mask that file", name, still->origin));
+                return Failure{Code::ReadOnly, fmt::format("entry \"{}\" is defined in \"{}\", which binfmtd did not "
+                                                           "write; edit or mask that file", name, still->origin)};
             binfmt::Entry off = last_.defined.at(name);
             off.enabled = false;
-            if (int err = files_.write(off, true); err != 0)
-                fail(Code::ReadOnly, fmt::format("cannot write \"{}\": {}", files_.path(name, true), std::strerror(err)));
+            if (auto s = files_.write(off, true); !s.ok()) return s;
         }
         reload();
     }
     log::info("Unregister {}{}", name, persist ? " (persist)" : "");
+    return {};
 }
 
-std::vector<std::pair<std::string, std::string>> Manager::resolve(const std::string& filename,
-                                                                  const binfmt::Bytes& head) const {
-    std::vector<std::string> problems;
+std::vector<std::pair<std::string, std::string>> Manager::matching(const std::string& filename,
+                                                                   const binfmt::Bytes& head) const {
     std::vector<std::pair<std::string, std::string>> out;
     // The kernel tries the most recently registered entry first, which is the order it lists them in.
-    for (auto& [name, ke] : fs_.read_table_ordered(problems))
+    for (auto& [name, ke] : kernel_.read_table().entries)
         if (ke.enabled && binfmt::matches(ke.entry, filename, head)) out.emplace_back(name, ke.entry.interpreter);
     return out;
 }

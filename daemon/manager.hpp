@@ -2,10 +2,11 @@
 // reconcile, carries out Register/Unregister/Reload, and reports state changes.
 #pragma once
 
-#include "binfmt_fs.hpp"
 #include "definitions.hpp"
+#include "kernel.hpp"
 #include "reconciler.hpp"
 #include "spec.hpp"
+#include "status.hpp"
 
 #include <functional>
 #include <string>
@@ -31,7 +32,7 @@ struct RegisterOptions {
 
 class Manager {
 public:
-    Manager(const std::string& root, const BinfmtFs& fs);
+    Manager(const std::string& root, Kernel& kernel);
 
     // Re-reads configuration and kernel, reconciles, reports changes.
     void reload();
@@ -39,20 +40,20 @@ public:
     std::vector<EntryInfo> list() const;
     EntryInfo get(const std::string& name) const; // ApiError NoSuchEntry
     std::string describe() const;                 // JSON
-    bool mounted() const { return mounted_; }
-    bool ok() const { return last_.ok(); }
+    // binfmt_misc is mounted and takes writes (the D-Bus property Mounted, today).
+    bool writable() const { return writable_; }
     const ReconcileReport& last() const { return last_; }
     std::string summary() const { return last_.summary(); }
 
-    // Throw ApiError with the contract's error names.
-    void register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& options);
-    void unregister_entry(const std::string& name, bool persist);
+    // A refused call changes nothing; its Failure carries the contract's error name.
+    Status register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& options);
+    Status unregister_entry(const std::string& name, bool persist);
     // Enabled kernel entries matching the file, highest kernel priority first: (name, interpreter).
-    std::vector<std::pair<std::string, std::string>> resolve(const std::string& filename,
-                                                             const binfmt::Bytes& head) const;
+    std::vector<std::pair<std::string, std::string>> matching(const std::string& filename,
+                                                              const binfmt::Bytes& head) const;
 
     std::function<void(const std::string& name, const std::string& state)> on_entry_changed;
-    std::function<void(bool mounted)> on_mounted_changed;
+    std::function<void(bool writable)> on_writable_changed;
     // After every reconcile, whatever caused it.
     std::function<void(const ReconcileReport&)> on_reconciled;
 
@@ -60,11 +61,11 @@ private:
     const binfmt::PlannedEntry* planned(const std::string& name) const;
     EntryInfo info(const binfmt::PlannedEntry& pe) const;
 
-    const BinfmtFs& fs_;
+    Kernel& kernel_;
     Reconciler reconciler_;
     DefinitionFiles files_;
     ReconcileReport last_;
-    bool mounted_ = false;
+    bool writable_ = false;
 };
 
 } // namespace binfmtd

@@ -3,32 +3,28 @@
 #include "log.hpp"
 #include "presets.hpp"
 #include "trust.hpp"
-#include "validate.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sys/stat.h>
 
 namespace binfmtd {
 
 using binfmt::State;
 
 namespace {
-std::optional<binfmt::Bytes> read_head(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    binfmt::Bytes head(binfmt::kHeadSize, 0);
-    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-    return head;
-}
-
 std::size_t count(const ReconcileReport& r, State s) {
     return static_cast<std::size_t>(std::count_if(r.entries.begin(), r.entries.end(),
                                                   [s](const binfmt::PlannedEntry& e) { return e.state == s; }));
+}
+
+void log_diagnostics(const binfmt::Config& cfg) {
+    for (const auto& d : cfg.diagnostics) {
+        if (d.severity == binfmt::Severity::Error) log::error("{}", d.str());
+        else if (d.severity == binfmt::Severity::Warning) log::warning("{}", d.str());
+        else log::debug("{}", d.str());
+    }
 }
 } // namespace
 
@@ -40,121 +36,27 @@ std::string ReconcileReport::summary() const {
                        count(*this, State::Foreign));
 }
 
-Reconciler::Reconciler(std::string root, const BinfmtFs& fs)
-    : root_(std::move(root)), fs_(fs), store_(root_), host_family_(binfmt::host_family()),
-      native_(binfmt::native_samples(host_family_)) {
-    // Real native executables too, whatever the family table knows.
-    for (const char* path : {"/proc/self/exe", "/bin/sh"})
-        if (auto head = read_head(path)) native_.push_back({fmt::format("the host's own {}", path), std::move(*head)});
+Reconciler::Reconciler(std::string root, Kernel& kernel) : root_(std::move(root)), kernel_(kernel), store_(root_) {}
+
+RuntimeState Reconciler::load_state() {
+    auto loaded = store_.load();
+    if (!loaded.ok()) log::warning("{}, ignoring", loaded.failure().message);
+    return loaded.ok() ? loaded.value() : RuntimeState{};
 }
 
-Reconciler::Verdict Reconciler::check(binfmt::Entry& e) const {
-    using K = Verdict::Kind;
-    const binfmt::Preset* preset = e.preset.empty() ? nullptr : binfmt::find_preset(e.preset);
-    if (preset && preset->family == host_family_)
-        return {K::HostFamily, fmt::format("preset \"{}\" is the host's own architecture family ({}), not registered",
-                                           e.preset, host_family_)};
-    if (preset && e.interpreter.empty()) {
-        auto found = binfmt::resolve_interpreter(*preset, [](const std::string& p) {
-            return check_interpreter(p).status != InterpreterCheck::Status::Missing;
-        });
-        if (!found)
-            return {K::Missing, fmt::format("no interpreter for preset \"{}\" is installed (looked for {})", e.preset,
-                                            fmt::join(binfmt::interpreter_candidates(*preset), ", "))};
-        e.interpreter = *found;
-        if (auto problems = binfmt::validate(e); !problems.empty()) return {K::Invalid, problems.front()};
-    }
-    auto trust = check_interpreter(e.interpreter);
-    if (trust.status == InterpreterCheck::Status::Missing) return {K::Missing, trust.reason};
-    if (trust.status == InterpreterCheck::Status::Unsafe) return {K::Unsafe, trust.reason};
-    if (!e.force) {
-        if (auto what = binfmt::captured_native(e, native_); !what.empty())
-            return {K::Native, fmt::format("magic \"{}\" would capture native executables ({}); refusing (set force "
-                                           "= true to override)", binfmt::printable(e.magic), what)};
-    }
-    return {};
+void Reconciler::save(const RuntimeState& before, const RuntimeState& after) {
+    if (after == before && store_.exists()) return; // a reconcile that changes nothing writes nothing
+    if (auto s = store_.save(after); !s.ok()) log::error("{}", s.failure().message);
 }
 
-binfmt::Desired Reconciler::desire(const binfmt::Entry& entry) const {
-    binfmt::Desired d{entry, {}, false, {}};
-    if (!d.entry.enabled && d.entry.preset.empty()) return d;
-    Verdict v = check(d.entry);
-    if (v.kind == Verdict::Kind::HostFamily) d.entry.enabled = false;
-    if (!d.entry.enabled && v.kind != Verdict::Kind::HostFamily) return d;
-    d.blocked = v.reason;
-    d.pending = v.kind == Verdict::Kind::Missing;
-    struct stat st {};
-    if (v.kind == Verdict::Kind::Ok && ::stat(d.entry.interpreter.c_str(), &st) == 0)
-        d.pinned = fmt::format("{}:{}", st.st_dev, st.st_ino);
-    return d;
-}
-
-void Reconciler::save(const RuntimeState& state) const {
-    std::string error;
-    if (!store_.save(state, error)) log::error("{}", error);
-}
-
-void Reconciler::set_unregistered(const std::string& name, bool unregistered) {
-    std::string error;
-    RuntimeState state = store_.load(error);
-    if (unregistered) state.unregistered.insert(name);
-    else state.unregistered.erase(name);
-    save(state);
-}
-
-void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state) const {
-    auto mark_failed = [&](const std::string& name, std::string why) {
-        for (auto& pe : report.entries)
-            if (pe.name == name) pe.state = State::Failed, pe.error = std::move(why);
-        state.owned.erase(name);
-    };
-    for (const auto& a : plan.actions) {
-        if (a.type == binfmt::Action::Type::Remove) {
-            ++report.writes;
-            report.wrote_entries.insert(a.name);
-            int err = fs_.remove(a.name);
-            if (err == 0 || err == ENOENT) {
-                report.kernel.erase(a.name);
-                log::info("Removed {}", a.name);
-            }
-            else mark_failed(a.name, fmt::format("cannot remove it from the kernel: {}", std::strerror(err)));
-            continue;
-        }
-        ++report.writes;
-        report.wrote_register = report.wrote_register || !a.line.empty();
-        int err = a.line.empty() ? EINVAL : fs_.add(a.line);
-        if (err == 0 && a.type == binfmt::Action::Type::Restore) { // what it is, the kernel says
-            if (auto k = fs_.read_entry(a.name)) report.kernel[a.name] = std::move(*k);
-            log::info("Restored {} as last registered", a.name);
-        } else if (err == 0) {
-            report.kernel[a.name] = {a.entry, true};
-            log::info("Registered {} ({} -> {})", a.name, binfmt::kind_name(a.entry.kind), a.entry.interpreter);
-        }
-        else mark_failed(a.name, fmt::format("the kernel rejected the registration: {}", std::strerror(err)));
-    }
-}
-
-ReconcileReport Reconciler::reconcile() {
-    TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
-    ReconcileReport report;
-    binfmt::Config cfg = binfmt::load_config_dirs(binfmt::config_dirs(root_), {});
-    for (const auto& d : cfg.diagnostics) {
-        if (d.severity == binfmt::Severity::Error) log::error("{}", d.str());
-        else if (d.severity == binfmt::Severity::Warning) log::warning("{}", d.str());
-        else log::debug("{}", d.str());
-    }
-    report.config_errors = cfg.has_errors();
-
-    std::string error;
-    const RuntimeState saved = store_.load(error);
-    if (!error.empty()) log::warning("{}", error);
-
+binfmt::PlanInput Reconciler::plan_input(const binfmt::Config& cfg, const RuntimeState& state,
+                                         ReconcileReport& report) const {
     binfmt::PlanInput in;
     for (const auto& e : cfg.entries) {
-        binfmt::Desired d = desire(e);
-        if (saved.unregistered.count(e.name) && d.entry.enabled) {
+        binfmt::Desired d = checker_.desire(e);
+        if (state.unregistered.count(e.name) && d.entry.enabled) {
             d.entry.enabled = false;
-            d.blocked = "unregistered at run time (until reboot or the next Register)";
+            d.verdict = {binfmt::Verdict::Kind::Disabled, "unregistered at run time (until reboot or the next Register)"};
         }
         report.defined[e.name] = d.entry;
         if (!d.entry.interpreter.empty()) report.interpreter_paths.push_back(d.entry.interpreter);
@@ -163,37 +65,83 @@ ReconcileReport Reconciler::reconcile() {
         in.desired.push_back(std::move(d));
     }
     in.broken_origins.insert(cfg.broken_files.begin(), cfg.broken_files.end());
-    for (const auto& name : cfg.invalid_entries) {
-        auto diag = std::find_if(cfg.diagnostics.begin(), cfg.diagnostics.end(), [&](const binfmt::Diagnostic& d) {
-            return d.entry == name && d.severity == binfmt::Severity::Error;
-        });
-        in.invalid[name] = diag != cfg.diagnostics.end() ? diag->str() : "invalid definition";
-    }
-    in.owned = saved.owned;
+    in.invalid = cfg.invalid_entries;
+    in.owned = state.owned;
+    return in;
+}
 
-    const auto usable = fs_.usability();
-    report.unusable = usable.reason;
-    report.mounted = usable.status != BinfmtFs::Usability::Status::NotMounted;
-    if (usable.status != BinfmtFs::Usability::Status::Ok) {
+void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state) {
+    auto mark_failed = [&](const std::string& name, std::string why) {
+        for (auto& pe : report.entries)
+            if (pe.name == name) pe.state = State::Failed, pe.error = std::move(why);
+        state.owned.erase(name);
+    };
+    for (const auto& a : plan.actions) {
+        ++report.writes;
+        if (a.type == binfmt::Action::Type::Remove) {
+            report.wrote_entries.insert(a.name);
+            auto s = kernel_.remove(a.name);
+            if (s.ok() || s.failure().errnum == ENOENT) {
+                report.kernel.erase(a.name);
+                log::info("Removed {}", a.name);
+            } else {
+                mark_failed(a.name, fmt::format("cannot remove it from the kernel: {}", std::strerror(s.failure().errnum)));
+            }
+            continue;
+        }
+        report.wrote_register = report.wrote_register || !a.line.empty();
+        auto s = a.line.empty() ? Status(Failure{ApiError::Code::KernelRejected, "unencodable", EINVAL})
+                                : kernel_.add(a.line);
+        if (!s.ok()) {
+            mark_failed(a.name, fmt::format("the kernel rejected the registration: {}", std::strerror(s.failure().errnum)));
+        } else if (a.type == binfmt::Action::Type::Restore) { // what it is, the kernel says
+            if (auto k = kernel_.read_entry(a.name)) report.kernel[a.name] = std::move(*k);
+            log::info("Restored {} as last registered", a.name);
+        } else {
+            report.kernel[a.name] = {a.entry, true};
+            log::info("Registered {} ({} -> {})", a.name, binfmt::kind_name(a.entry.kind), a.entry.interpreter);
+        }
+    }
+}
+
+ReconcileReport Reconciler::reconcile() {
+    TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
+    ReconcileReport report;
+    const binfmt::Config cfg = binfmt::load_config_dirs(binfmt::config_dirs(root_), {});
+    log_diagnostics(cfg);
+    report.config_errors = cfg.has_errors();
+
+    const RuntimeState saved = load_state();
+    RuntimeState state = saved;
+    for (const auto& [name, out] : keep_out_) {
+        if (out) state.unregistered.insert(name);
+        else state.unregistered.erase(name);
+    }
+    keep_out_.clear();
+    binfmt::PlanInput in = plan_input(cfg, state, report);
+
+    report.mount = kernel_.mount_state();
+    if (!report.mount.writable()) {
         // Nothing can be written: wait for a (writable) binfmt_misc.
-        const State s = usable.status == BinfmtFs::Usability::Status::ReadOnly ? State::Failed : State::Pending;
+        const State s = report.mount.mounted() ? State::Failed : State::Pending;
         for (const auto& d : in.desired)
-            if (d.entry.enabled) report.entries.push_back({d.entry.name, s, report.unusable, d.entry.origin.file});
-        log::warning("{}; {} entries {}", report.unusable, report.entries.size(), binfmt::state_name(s));
+            if (d.entry.enabled) report.entries.push_back({d.entry.name, s, report.mount.why_not, d.entry.origin.file});
+        if (state != saved) save(saved, state); // what was asked (keep_out) is kept
+        log::warning("{}; {} entries {}", report.mount.why_not, report.entries.size(), binfmt::state_name(s));
         log::info("Reconciled: {}; 0 writes to binfmt_misc", report.summary());
         return report;
     }
 
-    std::vector<std::string> problems;
-    in.kernel = fs_.read_table(problems);
-    for (const auto& p : problems) log::warning("{}", p);
+    const KernelTable table = kernel_.read_table();
+    for (const auto& p : table.unreadable) log::warning("{}", p);
+    in.kernel = table.by_name();
     report.kernel = in.kernel;
 
-    binfmt::Plan plan = binfmt::make_plan(in);
+    const binfmt::Plan plan = binfmt::make_plan(in);
     report.entries = plan.entries;
-    RuntimeState state{plan.owned, saved.unregistered};
+    state.owned = plan.owned;
     apply(plan, report, state);
-    if (state != saved || !std::filesystem::exists(store_.path())) save(state);
+    save(saved, state);
 
     for (const auto& pe : report.entries) {
         if (in.invalid.count(pe.name) && pe.state == State::Failed) continue; // logged with the config errors

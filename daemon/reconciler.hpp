@@ -1,12 +1,12 @@
-// Makes the kernel table match the configuration: config + kernel + ownership
-// -> plan (lib/plan) -> writes through BinfmtFs.
+// Makes the kernel table match the configuration: configuration + kernel table + runtime state
+// -> plan (lib/plan) -> writes through the Kernel. The one writer of the state file.
 #pragma once
 
-#include "binfmt_fs.hpp"
 #include "config.hpp"
-#include "native.hpp"
-#include "ownership.hpp"
+#include "entry_checker.hpp"
+#include "kernel.hpp"
 #include "plan.hpp"
+#include "state_store.hpp"
 
 #include <map>
 #include <set>
@@ -17,53 +17,48 @@ namespace binfmtd {
 
 struct ReconcileReport {
     std::vector<binfmt::PlannedEntry> entries;
-    std::map<std::string, binfmt::Entry> defined;       // desired definitions, interpreters resolved
-    std::map<std::string, binfmt::KernelEntry> kernel;  // the table as read before acting
-    std::size_t writes = 0;       // writes made to binfmt_misc
+    std::map<std::string, binfmt::Entry> defined;       // desired definitions, interpreters filled in
+    std::map<std::string, binfmt::KernelEntry> kernel;  // the table as read before acting, then as written
+    std::size_t writes = 0;                              // writes made to binfmt_misc
     // What those writes were, so that the watcher can tell our own inotify
     // events on binfmt_misc from someone else's.
-    bool wrote_register = false;          // some write to "register"
-    std::set<std::string> wrote_entries;  // entry files written ("-1" removes)
-    bool config_errors = false;   // some file or definition was rejected
-    std::string unusable;         // why binfmt_misc could not be used, if so
-    bool mounted = false;         // binfmt_misc is mounted (perhaps read-only)
+    bool wrote_register = false;         // some write to "register"
+    std::set<std::string> wrote_entries; // entry files written ("-1" removes)
+    bool config_errors = false;          // some file or definition was rejected
+    MountState mount;                    // binfmt_misc as found
     // Interpreter paths whose appearance, replacement or removal matters
-    // (resolved ones, and every candidate of a preset still waiting for one).
+    // (chosen ones, and every candidate of a preset still waiting for one).
     std::vector<std::string> interpreter_paths;
 
     // Every managed entry active, disabled or pending, and the config clean.
     bool ok() const;
-    std::string summary() const;  // "3 active, 0 disabled, 1 pending, 0 failed, 2 foreign"
+    std::string summary() const; // "3 active, 0 disabled, 1 pending, 0 failed, 2 foreign"
 };
 
 class Reconciler {
 public:
-    Reconciler(std::string root, const BinfmtFs& fs);
+    Reconciler(std::string root, Kernel& kernel);
 
     ReconcileReport reconcile();
+    const EntryChecker& checker() const { return checker_; }
 
-    // The checks an entry passes before it may be registered: preset
-    // interpreter resolution, interpreter trust, native guard.
-    struct Verdict {
-        enum class Kind { Ok, HostFamily, Missing, Unsafe, Native, Invalid } kind = Kind::Ok;
-        std::string reason;
-    };
-    // Resolves `entry`'s preset interpreter in place.
-    Verdict check(binfmt::Entry& entry) const;
-    binfmt::Desired desire(const binfmt::Entry& entry) const;
-
-    // Keeps a configured entry out of the kernel until reboot (or lets it back).
-    void set_unregistered(const std::string& name, bool unregistered);
+    // Keeps a configured entry out of the kernel until reboot (or lets it back in), from the
+    // next reconcile on, which records it in the state file.
+    void keep_out(const std::string& name, bool out) { keep_out_[name] = out; }
+    // The state file's temporaries that an interrupted save left.
+    std::vector<std::string> remove_stale_temporaries() const { return store_.remove_stale_temporaries(); }
 
 private:
-    void apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state) const;
-    void save(const RuntimeState& state) const;
+    RuntimeState load_state();
+    binfmt::PlanInput plan_input(const binfmt::Config& cfg, const RuntimeState& state, ReconcileReport& report) const;
+    void apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state);
+    void save(const RuntimeState& before, const RuntimeState& after);
 
     std::string root_;
-    const BinfmtFs& fs_;
-    OwnershipStore store_;
-    std::string host_family_;
-    std::vector<binfmt::NativeSample> native_;
+    Kernel& kernel_;
+    StateStore store_;
+    EntryChecker checker_;
+    std::map<std::string, bool> keep_out_; // requested since the last reconcile
 };
 
 } // namespace binfmtd

@@ -15,7 +15,8 @@
 namespace binfmtd {
 
 namespace {
-using Status = InterpreterCheck::Status;
+using binfmt::Verdict;
+using Kind = Verdict::Kind;
 
 thread_local TrustCacheScope::Memo* memo = nullptr;
 
@@ -92,10 +93,10 @@ std::string directory_problem(const std::string& dir, Lstats& lstats) {
     return problem;
 }
 
-// realpath(3) of the absolute `path` with lstat(2) instead of readlink(2) per component, so that
+// realpath(3) of the absolute `path`, with lstat(2) instead of readlink(2) per component, so that
 // the directory checks after it find every component of the result already looked at. 0 or errno;
 // EPERM with `unsafe` set when a symlink on the way could be replaced by someone other than root.
-int resolve(const std::string& path, Lstats& lstats, std::string& out, std::string& unsafe) {
+int real_path(const std::string& path, Lstats& lstats, std::string& out, std::string& unsafe) {
     std::string resolved = "/";
     std::string rest = path; // components still to walk, '/'-separated
     int links = 0;
@@ -138,7 +139,7 @@ int resolve(const std::string& path, Lstats& lstats, std::string& out, std::stri
     return 0;
 }
 
-InterpreterCheck check_uncached(const std::string& path) {
+Verdict check_uncached(const std::string& path) {
     Lstats lstats;
     std::string p = path;
     for (int hop = 0; hop < binfmt::kMaxSymlinkHops; ++hop) {
@@ -146,47 +147,47 @@ InterpreterCheck check_uncached(const std::string& path) {
         std::string parent, unsafe;
         int err = 0;
         if (!dir.empty() && dir.front() == '/') {
-            err = resolve(dir, lstats, parent, unsafe);
+            err = real_path(dir, lstats, parent, unsafe);
         } else if (char* real = ::realpath(dir.c_str(), nullptr)) { // relative: not from a valid entry
             parent = real;
             std::free(real);
         } else {
             err = errno;
         }
-        if (!unsafe.empty()) return {Status::Unsafe, fmt::format("interpreter \"{}\": {}", path, unsafe)};
+        if (!unsafe.empty()) return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, unsafe)};
         if (err == ENOENT || err == ENOTDIR)
-            return {Status::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
-        if (err != 0) return {Status::Unsafe, fmt::format("cannot resolve \"{}\": {}", dir, std::strerror(err))};
+            return {Kind::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
+        if (err != 0) return {Kind::Unsafe, fmt::format("cannot resolve \"{}\": {}", dir, std::strerror(err))};
         if (auto why = directory_problem(parent, lstats); !why.empty())
-            return {Status::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
+            return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
 
         const std::string here = join(parent, name_of(p));
         struct stat st {};
         if (int err = lstats.get(here, st); err != 0) {
-            if (err == ENOENT) return {Status::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
-            return {Status::Unsafe, fmt::format("cannot stat \"{}\": {}", here, std::strerror(err))};
+            if (err == ENOENT) return {Kind::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
+            return {Kind::Unsafe, fmt::format("cannot stat \"{}\": {}", here, std::strerror(err))};
         }
         if (S_ISLNK(st.st_mode)) {
             std::string t;
             if (int err = read_link(here, t))
-                return {Status::Unsafe, fmt::format("cannot read link \"{}\": {}", here,
+                return {Kind::Unsafe, fmt::format("cannot read link \"{}\": {}", here,
                                                     err == ENAMETOOLONG ? "target too long" : std::strerror(err))};
             p = !t.empty() && t.front() == '/' ? t : join(parent, t);
             continue;
         }
         if (!S_ISREG(st.st_mode))
-            return {Status::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", here)};
+            return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", here)};
         if (!(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
-            return {Status::Unsafe, fmt::format("interpreter \"{}\" is not executable", here)};
+            return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not executable", here)};
         if (auto why = writable_problem(here, st, false); !why.empty())
-            return {Status::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
+            return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
         return {};
     }
-    return {Status::Unsafe, fmt::format("interpreter \"{}\": too many levels of symbolic links", path)};
+    return {Kind::Unsafe, fmt::format("interpreter \"{}\": too many levels of symbolic links", path)};
 }
 } // namespace
 
-InterpreterCheck check_interpreter(const std::string& path) {
+Verdict check_interpreter(const std::string& path) {
     if (!memo) return check_uncached(path);
     if (auto it = memo->results.find(path); it != memo->results.end()) return it->second;
     return memo->results.emplace(path, check_uncached(path)).first->second;

@@ -2,22 +2,19 @@
 // interpreter, so nobody but root may be able to change it or its path.
 #pragma once
 
+#include "verdict.hpp"
+
 #include <map>
 #include <string>
 #include <sys/stat.h>
 
 namespace binfmtd {
 
-struct InterpreterCheck {
-    enum class Status { Ok, Missing, Unsafe } status = Status::Ok;
-    std::string reason; // for Missing/Unsafe, quoting the offending path
-};
-
-// Follows the symlink chain; every directory holding a link or the file must be
+// Ok, Missing or Unsafe (the reason quoting the offending path). Follows the symlink chain; every directory holding a link or the file must be
 // root-owned and not group/other-writable (a sticky directory is tolerated above
 // the immediate parent), the file root-owned, regular, executable and not
 // group/other-writable.
-InterpreterCheck check_interpreter(const std::string& path);
+binfmt::Verdict check_interpreter(const std::string& path);
 
 // While one is alive (on this thread), check_interpreter remembers what it saw: one reconcile
 // checks the same interpreters and directories many times over (each preset's candidates, then
@@ -31,7 +28,7 @@ public:
     TrustCacheScope& operator=(const TrustCacheScope&) = delete;
 
     struct Memo {
-        std::map<std::string, InterpreterCheck> results;       // by the path as asked
+        std::map<std::string, binfmt::Verdict> results;       // by the path as asked
         std::map<std::string, std::string> directory_problems; // by real directory
         std::map<std::string, struct stat> lstats;              // by real path
     };

@@ -117,7 +117,7 @@ void load_file(const std::string& path, std::size_t rank, const LoadOptions& opt
     ss << in.rdbuf();
     std::vector<Entry> valid;
     std::vector<std::string> invalid;
-    if (!parse_config_text(ss.str(), path, opts, valid, invalid, cfg.diagnostics)) {
+    if (!parse_config_text(ss.str(), path, valid, invalid, cfg.diagnostics)) {
         cfg.broken_files.push_back(path);
         return;
     }
@@ -129,6 +129,12 @@ void load_file(const std::string& path, std::size_t rank, const LoadOptions& opt
         e.origin = {path};
         candidates.push_back({std::move(e), false, rank, path});
     }
+}
+
+std::string first_error(const Config& cfg, const std::string& name) {
+    auto it = std::find_if(cfg.diagnostics.begin(), cfg.diagnostics.end(),
+                           [&](const Diagnostic& d) { return d.entry == name && d.severity == Severity::Error; });
+    return it != cfg.diagnostics.end() ? it->str() : "invalid definition";
 }
 
 // Entry-level precedence: higher directory wins; within a directory the file sorting last.
@@ -144,7 +150,7 @@ void resolve_candidates(std::vector<Candidate>& candidates, Config& cfg) {
             cfg.diagnostics.push_back({Severity::Info, candidates[j].entry.origin, candidates[j].entry.name,
                                        fmt::format("overridden by the definition in {}", candidates[i].file)});
         if (candidates[i].valid) cfg.entries.push_back(std::move(candidates[i].entry));
-        else cfg.invalid_entries.push_back(candidates[i].entry.name);
+        else cfg.invalid_entries.emplace(candidates[i].entry.name, first_error(cfg, candidates[i].entry.name));
         i = j;
     }
 }
@@ -160,8 +166,7 @@ std::vector<fs::path> toml_files_in(const fs::path& dir) {
 
 } // namespace
 
-bool parse_config_text(const std::string& text, const std::string& path, const LoadOptions&,
-                       std::vector<Entry>& out, std::vector<std::string>& invalid, std::vector<Diagnostic>& diags) {
+bool parse_config_text(const std::string& text, const std::string& path, std::vector<Entry>& out, std::vector<std::string>& invalid, std::vector<Diagnostic>& diags) {
     toml::table doc;
     try {
         doc = toml::parse(text, path);

@@ -5,6 +5,7 @@
 #include "entry.hpp"
 #include "paths.hpp" // config_dirs
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,8 @@ struct Config {
     std::vector<Entry> entries;
     std::vector<std::string> files;      // effective files that were read
     std::vector<std::string> broken_files; // effective files that failed to parse or were refused
-    std::vector<std::string> invalid_entries; // names defined but rejected (see diagnostics)
+    // Names defined but rejected -> the first error about each (as Diagnostic::str()).
+    std::map<std::string, std::string> invalid_entries;
     std::vector<Diagnostic> diagnostics;
     bool has_errors() const;
 };
@@ -39,8 +41,7 @@ struct Config {
 // Parses one file's text. `path` names it in diagnostics.
 // Appends valid entries to `out`, problems to `diags`; returns false when the
 // file as a whole could not be parsed.
-bool parse_config_text(const std::string& text, const std::string& path, const LoadOptions& opts,
-                       std::vector<Entry>& out, std::vector<std::string>& invalid,
+bool parse_config_text(const std::string& text, const std::string& path, std::vector<Entry>& out, std::vector<std::string>& invalid,
                        std::vector<Diagnostic>& diags);
 
 // Loads the given directories (highest precedence first) with conf.d rules.

@@ -56,20 +56,20 @@ struct Planner {
         const KernelEntry* k = kernel(e.name);
         const bool mine = owns(e.name);
 
-        if (!e.enabled) {
-            if (k && mine) remove(e.name);
-            report(e.name, State::Disabled, origin, d.blocked);
+        using K = Verdict::Kind;
+        switch (d.verdict.kind) {
+        case K::Ok: break;
+        case K::Missing:
+            // A registered entry keeps working (an F entry pins its file) while we wait.
+            if (k && mine) own(e.name, origin, owned(e.name)->pinned, owned(e.name)->registration);
+            report(e.name, State::Pending, origin, d.verdict.reason);
             return;
-        }
-        if (!d.blocked.empty()) {
-            if (d.pending) {
-                // A registered entry keeps working (an F entry pins its file) while we wait.
-                if (k && mine) own(e.name, origin, owned(e.name)->pinned, owned(e.name)->registration);
-                report(e.name, State::Pending, origin, d.blocked);
-            } else {
-                if (k && mine) remove(e.name);
-                report(e.name, State::Failed, origin, d.blocked);
-            }
+        case K::Disabled:
+        case K::Unsafe:
+        case K::Native:
+        case K::Invalid:
+            if (k && mine) remove(e.name);
+            report(e.name, d.verdict.kind == K::Disabled ? State::Disabled : State::Failed, origin, d.verdict.reason);
             return;
         }
         const Owned* had = owned(e.name);

@@ -4,6 +4,7 @@
 
 #include "entry.hpp"
 #include "kernel_entry.hpp"
+#include "verdict.hpp"
 
 #include <map>
 #include <set>
@@ -18,11 +19,8 @@ std::string_view state_name(State state);
 // One desired entry as the daemon sees it after its own checks.
 struct Desired {
     Entry entry;
-    // Empty when the entry may be registered; otherwise why it must not be
-    // (interpreter missing -> `pending`, unsafe/native -> `failed`; with
-    // entry.enabled false, the reason it is `disabled`).
-    std::string blocked;
-    bool pending = false; // blocked, but waiting (missing interpreter), not failed
+    // Ok: register it; Disabled: keep it out; Missing: `pending`; anything else: `failed`.
+    Verdict verdict;
     // Identity (device:inode) of the interpreter file now. An F entry pins the file it
     // was registered with, so a changed identity means it must be registered again.
     std::string pinned;
@@ -64,8 +62,9 @@ struct PlanInput {
     std::map<std::string, KernelEntry> kernel;    // the table as read now
     std::map<std::string, Owned> owned;           // what we registered before
     std::set<std::string> broken_origins;         // config files currently unparsable
-    std::map<std::string, std::string> invalid;   // entry name -> why its definition is invalid
-    // Kept as it was (never removed) while its definition is invalid or its file broken.
+    // Entry name -> why its definition is invalid. Such an entry, like one whose file is broken,
+    // is kept as it was (never removed).
+    std::map<std::string, std::string> invalid;
 };
 
 Plan make_plan(const PlanInput& in);

@@ -253,7 +253,7 @@ std::vector<std::string> interpreter_candidates(const Preset& preset) {
     };
 }
 
-std::optional<std::string> resolve_interpreter(const Preset& preset,
+std::optional<std::string> find_interpreter(const Preset& preset,
                                                const std::function<bool(const std::string&)>& exists) {
     for (std::string& candidate : interpreter_candidates(preset))
         if (exists(candidate))

@@ -35,7 +35,7 @@ std::string host_family();
 // /usr/libexec/qemu-binfmt/ARCH-binfmt-P, /usr/bin/qemu-ARCH-static, /usr/bin/qemu-ARCH.
 std::vector<std::string> interpreter_candidates(const Preset& preset);
 // First candidate for which `exists` is true.
-std::optional<std::string> resolve_interpreter(const Preset& preset,
+std::optional<std::string> find_interpreter(const Preset& preset,
                                                const std::function<bool(const std::string&)>& exists);
 
 // An entry filled from the preset: magic, mask, offset 0, flags P, O and F.

@@ -57,12 +57,10 @@ inline bool same_definition(const binfmt::Entry& a, const binfmt::Entry& b) {
            a.enabled == b.enabled && a.force == b.force && a.preset == b.preset;
 }
 
-// parse_config_text without the file-trust check (the fuzzers' text is in no file).
+// One file's text parsed as the loader parses it (file trust is the loader's business, not the parser's).
 inline bool parse_text(const std::string& text, const std::string& file, std::vector<binfmt::Entry>& entries,
                        std::vector<std::string>& invalid, std::vector<binfmt::Diagnostic>& diags) {
-    binfmt::LoadOptions opts;
-    opts.check_trust = false;
-    return binfmt::parse_config_text(text, file, opts, entries, invalid, diags);
+    return binfmt::parse_config_text(text, file, entries, invalid, diags);
 }
 
 // The TOML binfmtd writes for `e` must load back as exactly `e` (Register persists this way).

@@ -30,7 +30,7 @@ std::vector<std::string> actions(const Plan& p) {
 
 TEST_CASE("registers what is missing, nothing when the kernel is right", "[plan]") {
     PlanInput in;
-    in.desired = {{ext("a"), {}, false, {}}};
+    in.desired = {{ext("a"), {}, {}}};
     Plan p = make_plan(in);
     CHECK(actions(p) == std::vector<std::string>{"+a"});
     CHECK(state_of(p, "a").state == State::Active);
@@ -45,7 +45,7 @@ TEST_CASE("registers what is missing, nothing when the kernel is right", "[plan]
 
 TEST_CASE("replaces an owned entry that differs, never a foreign one", "[plan]") {
     PlanInput in;
-    in.desired = {{ext("a", "/bin/new"), {}, false, {}}, {ext("b", "/bin/new"), {}, false, {}}};
+    in.desired = {{ext("a", "/bin/new"), {}, {}}, {ext("b", "/bin/new"), {}, {}}};
     in.kernel["a"] = in_kernel(ext("a", "/bin/old"));
     in.kernel["b"] = in_kernel(ext("b", "/bin/old"));
     in.kernel["f"] = in_kernel(ext("f"));
@@ -61,7 +61,7 @@ TEST_CASE("replaces an owned entry that differs, never a foreign one", "[plan]")
 
 TEST_CASE("adopts an identical registration", "[plan]") {
     PlanInput in;
-    in.desired = {{ext("a"), {}, false, {}}};
+    in.desired = {{ext("a"), {}, {}}};
     in.kernel["a"] = in_kernel(ext("a"), false);
     Plan p = make_plan(in);
     CHECK(p.actions.empty());
@@ -93,9 +93,9 @@ TEST_CASE("blocked entries: pending keeps, failed removes, disabled removes", "[
     PlanInput in;
     Entry off = ext("off");
     off.enabled = false;
-    in.desired = {{ext("wait"), "interpreter \"/bin/x\" does not exist", true, {}},
-                  {ext("unsafe"), "writable by others", false, {}},
-                  {off, {}, false, {}}};
+    in.desired = {{ext("wait"), {Verdict::Kind::Missing, "interpreter \"/bin/x\" does not exist"}, {}},
+                  {ext("unsafe"), {Verdict::Kind::Unsafe, "writable by others"}, {}},
+                  {off, {Verdict::Kind::Disabled, {}}, {}}};
     for (auto n : {"wait", "unsafe", "off"}) {
         in.kernel[n] = in_kernel(ext(n));
         in.owned[n] = {n, "/etc/binfmtd.d/a.toml", {}, {}};
@@ -113,7 +113,7 @@ TEST_CASE("an F entry whose interpreter file was replaced is registered again", 
     PlanInput in;
     Entry e = ext("f");
     e.flags.fix_binary = true;
-    Desired d{e, {}, false, "8:1:200"};
+    Desired d{e, {}, "8:1:200"};
     in.desired = {d};
     in.kernel["f"] = in_kernel(e);
     in.owned["f"] = {"f", "/etc/binfmtd.d/a.toml", "8:1:100", {}};
@@ -124,14 +124,14 @@ TEST_CASE("an F entry whose interpreter file was replaced is registered again", 
     in.owned["f"].pinned = "8:1:200"; // same file: nothing to do
     CHECK(make_plan(in).actions.empty());
     e.flags.fix_binary = false;       // without F the kernel opens the path at each exec
-    in.desired = {{e, {}, false, "8:1:300"}};
+    in.desired = {{e, {}, "8:1:300"}};
     in.kernel["f"] = in_kernel(e);
     CHECK(make_plan(in).actions.empty());
 }
 
 TEST_CASE("an entry whose definition broke is restored from its last registration", "[plan]") {
     PlanInput in;
-    in.desired = {{ext("a"), {}, false, {}}};
+    in.desired = {{ext("a"), {}, {}}};
     Plan first = make_plan(in);
     REQUIRE(first.owned.count("a"));
     CHECK(first.owned.at("a").registration == ":a:E::a::/bin/x:");

@@ -276,20 +276,20 @@ TEST_CASE("presets: interpreter lookup", "[presets]") {
     };
 
     // The first existing candidate wins, whatever else exists.
-    CHECK(binfmt::resolve_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64", "/usr/bin/qemu-aarch64-static"})) ==
+    CHECK(binfmt::find_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64", "/usr/bin/qemu-aarch64-static"})) ==
           "/usr/bin/qemu-aarch64-static");
-    CHECK(binfmt::resolve_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64",
+    CHECK(binfmt::find_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64",
                                                            "/usr/libexec/qemu-binfmt/aarch64-binfmt-P"})) ==
           "/usr/libexec/qemu-binfmt/aarch64-binfmt-P");
-    CHECK(binfmt::resolve_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64"})) == "/usr/bin/qemu-aarch64");
+    CHECK(binfmt::find_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64"})) == "/usr/bin/qemu-aarch64");
     // Another arch's emulator is no candidate.
-    CHECK(binfmt::resolve_interpreter(*aarch64, exists_in({"/usr/bin/qemu-arm-static"})) == std::nullopt);
-    CHECK(binfmt::resolve_interpreter(*aarch64, exists_in({})) == std::nullopt);
+    CHECK(binfmt::find_interpreter(*aarch64, exists_in({"/usr/bin/qemu-arm-static"})) == std::nullopt);
+    CHECK(binfmt::find_interpreter(*aarch64, exists_in({})) == std::nullopt);
 
     // Like the script, i486 binaries run under qemu-i386 (there is no qemu-i486).
     const binfmt::Preset* i486 = binfmt::find_preset("qemu-i486");
     REQUIRE(i486);
-    CHECK(binfmt::resolve_interpreter(*i486, exists_in({"/usr/bin/qemu-i386-static"})) == "/usr/bin/qemu-i386-static");
+    CHECK(binfmt::find_interpreter(*i486, exists_in({"/usr/bin/qemu-i386-static"})) == "/usr/bin/qemu-i386-static");
 }
 
 TEST_CASE("presets: entry_from_preset", "[presets]") {

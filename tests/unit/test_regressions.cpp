@@ -6,7 +6,7 @@
 #include "atomic_file.hpp"
 #include "config.hpp"
 #include "definitions.hpp"
-#include "ownership.hpp"
+#include "state_store.hpp"
 #include "kernel_entry.hpp"
 #include "kernel_register_parser.hpp"
 #include "register_string.hpp"
@@ -79,7 +79,7 @@ void check_toml_reads_back(const Entry& e) {
     std::vector<std::string> invalid;
     std::vector<Diagnostic> diags;
     INFO(to_toml(e));
-    REQUIRE(parse_config_text(to_toml(e), "mem.toml", {}, out, invalid, diags));
+    REQUIRE(parse_config_text(to_toml(e), "mem.toml", out, invalid, diags));
     REQUIRE(out.size() == 1);
     CHECK(out[0].name == e.name);
     CHECK(out[0].kind == e.kind);
@@ -218,7 +218,7 @@ TEST_CASE("a write's temporary file name stays within NAME_MAX", "[regression]")
     CHECK(binfmtd::temporary_name("x.toml") == ".x.toml.XXXXXX");
     TempDir t;
     const fs::path target = t.path / (longest + ".toml");
-    REQUIRE(binfmtd::write_file_atomic(target.string(), "content\n") == 0);
+    REQUIRE(binfmtd::write_file_atomic(target.string(), "content\n").ok());
     std::ifstream in(target);
     std::string line;
     std::getline(in, line);
@@ -277,13 +277,13 @@ TEST_CASE("the state file takes origins that are not UTF-8, and its stale tempor
     // Bug: a configuration file named "odd\xff.toml" made the JSON writer throw on every
     // reconcile: binfmtd did not start.
     TempDir t;
-    binfmtd::OwnershipStore store(t.path.string());
+    binfmtd::StateStore store(t.path.string());
     binfmtd::RuntimeState state;
     state.owned["oddfile"] = {"oddfile", (t.path / "etc/binfmtd.d/odd\xff.toml").string(), "", ":oddfile:E::x::/bin/x:"};
-    std::string error;
-    REQUIRE(store.save(state, error));
-    auto back = store.load(error);
-    CHECK(error.empty());
+    REQUIRE(store.save(state).ok());
+    auto loaded = store.load();
+    REQUIRE(loaded.ok());
+    auto back = loaded.value();
     REQUIRE(back.owned.count("oddfile"));
     CHECK(back.owned["oddfile"].registration == ":oddfile:E::x::/bin/x:");
     CHECK(utf8_ok(back.owned["oddfile"].origin));

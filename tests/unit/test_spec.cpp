@@ -38,7 +38,7 @@ TEST_CASE("to_toml round-trips through the loader", "[spec]") {
     std::vector<Entry> out;
     std::vector<std::string> invalid;
     std::vector<Diagnostic> diags;
-    REQUIRE(parse_config_text(to_toml(e), "mem.toml", {}, out, invalid, diags));
+    REQUIRE(parse_config_text(to_toml(e), "mem.toml", out, invalid, diags));
     INFO(to_toml(e));
     REQUIRE(out.size() == 1);
     CHECK(out[0].name == e.name);
@@ -54,7 +54,7 @@ TEST_CASE("to_toml round-trips through the loader", "[spec]") {
     p.preset = "qemu-arm";
     p.flags = {true, true, false, false}; // preset default POF minus F
     out.clear();
-    REQUIRE(parse_config_text(to_toml(p), "mem.toml", {}, out, invalid, diags));
+    REQUIRE(parse_config_text(to_toml(p), "mem.toml", out, invalid, diags));
     REQUIRE(out.size() == 1);
     CHECK(out[0].flags.kernel_string() == "PO");
     CHECK(to_toml(p).find("fix-binary = false") != std::string::npos);

@@ -1,4 +1,4 @@
-#include "ownership.hpp"
+#include "state_store.hpp"
 
 #include "atomic_file.hpp"
 #include "paths.hpp"
@@ -6,24 +6,25 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 namespace binfmtd {
 
-OwnershipStore::OwnershipStore(const std::string& root)
-    : path_(binfmt::under_root(root, binfmt::kStateFile)) {}
+StateStore::StateStore(const std::string& root) : path_(binfmt::under_root(root, binfmt::kStateFile)) {}
 
-RuntimeState OwnershipStore::load(std::string& error) const {
+bool StateStore::exists() const {
+    std::error_code ec;
+    return std::filesystem::exists(path_, ec);
+}
+
+Result<RuntimeState> StateStore::load() const {
     RuntimeState state;
     std::ifstream in(path_);
     if (!in) return state;
     auto doc = nlohmann::json::parse(in, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || !doc["owned"].is_object() || !doc["unregistered"].is_array()) {
-        error = fmt::format("\"{}\" is corrupt, ignoring", path_);
-        return state;
-    }
+    if (doc.is_discarded() || !doc.is_object() || !doc["owned"].is_object() || !doc["unregistered"].is_array())
+        return Failure{ApiError::Code::ReadOnly, fmt::format("\"{}\" is corrupt", path_)};
     for (auto& [name, value] : doc["owned"].items())
         if (value.is_object())
             state.owned[name] = {name, value.value("origin", std::string()), value.value("pinned", std::string()),
@@ -33,7 +34,7 @@ RuntimeState OwnershipStore::load(std::string& error) const {
     return state;
 }
 
-bool OwnershipStore::save(const RuntimeState& state, std::string& error) const {
+Status StateStore::save(const RuntimeState& state) const {
     nlohmann::json owned = nlohmann::json::object();
     for (auto& [name, o] : state.owned)
         owned[name] = {{"origin", o.origin}, {"pinned", o.pinned}, {"registration", o.registration}};
@@ -41,15 +42,10 @@ bool OwnershipStore::save(const RuntimeState& state, std::string& error) const {
     // Origins are file names, which need not be UTF-8: a stray byte becomes U+FFFD rather than
     // an exception that would stop every reconcile (only "keep the last valid definition of a
     // broken file" then misses such a file).
-    const std::string text = doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (int err = write_file_atomic(path_, text); err != 0) {
-        error = fmt::format("cannot write \"{}\": {}", path_, std::strerror(err));
-        return false;
-    }
-    return true;
+    return write_file_atomic(path_, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
-std::vector<std::string> OwnershipStore::remove_stale_temporaries() const {
+std::vector<std::string> StateStore::remove_stale_temporaries() const {
     const std::filesystem::path p(path_);
     return remove_temporaries(p.parent_path().string(), p.filename().string(),
                               [](const std::string&) { return true; });

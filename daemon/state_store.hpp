@@ -1,9 +1,10 @@
-// What binfmtd registered, and what an administrator unregistered at run time,
-// remembered across binfmtd's own restarts (under /run, so not across reboots,
-// when the kernel table starts empty anyway).
+// binfmtd's run-time state: what it registered (ownership), and what an administrator
+// unregistered at run time, remembered across binfmtd's own restarts (under /run, so not
+// across reboots, when the kernel table starts empty anyway). The Reconciler is its one writer.
 #pragma once
 
 #include "plan.hpp"
+#include "status.hpp"
 
 #include <map>
 #include <set>
@@ -19,16 +20,17 @@ struct RuntimeState {
     bool operator==(const RuntimeState&) const = default;
 };
 
-class OwnershipStore {
+class StateStore {
 public:
     // `root` as --root; the file is ROOT/run/binfmtd/state.json.
-    explicit OwnershipStore(const std::string& root);
+    explicit StateStore(const std::string& root);
 
     const std::string& path() const { return path_; }
-    // Missing file = empty state. A corrupt file is reported in `error` and treated as empty.
-    RuntimeState load(std::string& error) const;
-    // Atomic replace; false with `error` set on failure.
-    bool save(const RuntimeState& state, std::string& error) const;
+    bool exists() const;
+    // A missing file is the empty state; a corrupt one is a failure (the caller goes on empty).
+    Result<RuntimeState> load() const;
+    // Atomic replace.
+    Status save(const RuntimeState& state) const;
     // Removes the temporaries of a save that a crash interrupted (the directory is binfmtd's
     // own). Returns their paths.
     std::vector<std::string> remove_stale_temporaries() const;

@@ -1,0 +1,81 @@
+#include "entry_checker.hpp"
+
+#include "presets.hpp"
+#include "trust.hpp"
+#include "validate.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <optional>
+#include <sys/stat.h>
+
+namespace binfmtd {
+
+using binfmt::Verdict;
+using Kind = Verdict::Kind;
+
+namespace {
+std::optional<binfmt::Bytes> read_head(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    binfmt::Bytes head(binfmt::kHeadSize, 0);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    return head;
+}
+
+const binfmt::Preset* preset_of(const binfmt::Entry& e) {
+    return e.preset.empty() ? nullptr : binfmt::find_preset(e.preset);
+}
+} // namespace
+
+EntryChecker::EntryChecker()
+    : host_family_(binfmt::host_family()), native_(binfmt::native_samples(host_family_)) {
+    // Real native executables too, whatever the family table knows.
+    for (const char* path : {"/proc/self/exe", "/bin/sh"})
+        if (auto head = read_head(path)) native_.push_back({fmt::format("the host's own {}", path), std::move(*head)});
+}
+
+binfmt::Entry EntryChecker::with_interpreter(const binfmt::Entry& entry) const {
+    binfmt::Entry e = entry;
+    if (const auto* preset = preset_of(e); preset && e.interpreter.empty())
+        if (auto found = binfmt::find_interpreter(*preset, [](const std::string& p) {
+                return check_interpreter(p).kind != Kind::Missing;
+            }))
+            e.interpreter = *found;
+    return e;
+}
+
+Verdict EntryChecker::check(const binfmt::Entry& e) const {
+    const binfmt::Preset* preset = preset_of(e);
+    if (preset && preset->family == host_family_)
+        return {Kind::Disabled, fmt::format("preset \"{}\" is the host's own architecture family ({}), not registered",
+                                            e.preset, host_family_)};
+    if (preset && e.interpreter.empty())
+        return {Kind::Missing, fmt::format("no interpreter for preset \"{}\" is installed (looked for {})", e.preset,
+                                           fmt::join(binfmt::interpreter_candidates(*preset), ", "))};
+    if (preset)
+        if (auto problems = binfmt::validate(e); !problems.empty()) return {Kind::Invalid, problems.front()};
+    if (auto trust = check_interpreter(e.interpreter); !trust.ok()) return trust;
+    if (!e.force)
+        if (auto what = binfmt::captured_native(e, native_); !what.empty())
+            return {Kind::Native, fmt::format("magic \"{}\" would capture native executables ({}); refusing (set "
+                                              "force = true to override)", binfmt::printable(e.magic), what)};
+    return {};
+}
+
+binfmt::Desired EntryChecker::desire(const binfmt::Entry& entry) const {
+    binfmt::Desired d{entry, {Kind::Disabled, {}}, {}};
+    if (!entry.enabled && entry.preset.empty()) return d;
+    d.entry = with_interpreter(entry);
+    Verdict v = check(d.entry);
+    if (v.kind == Kind::Disabled) d.entry.enabled = false;
+    if (!d.entry.enabled && v.kind != Kind::Disabled) return d;
+    d.verdict = std::move(v);
+    struct stat st {};
+    if (d.verdict.ok() && ::stat(d.entry.interpreter.c_str(), &st) == 0)
+        d.pinned = fmt::format("{}:{}", st.st_dev, st.st_ino);
+    return d;
+}
+
+} // namespace binfmtd

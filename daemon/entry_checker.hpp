@@ -1,0 +1,31 @@
+// The checks an entry passes before it may be registered: its preset's interpreter found,
+// the interpreter's trust, the native guard, the host's own architecture family.
+#pragma once
+
+#include "native.hpp"
+#include "plan.hpp"
+
+#include <string>
+#include <vector>
+
+namespace binfmtd {
+
+class EntryChecker {
+public:
+    EntryChecker();
+
+    // `entry` with its preset's interpreter filled in when one is installed (else unchanged).
+    binfmt::Entry with_interpreter(const binfmt::Entry& entry) const;
+    // Every check, for an entry as with_interpreter() returns it.
+    binfmt::Verdict check(const binfmt::Entry& entry) const;
+    // What the reconciler wants of a configured entry: with its interpreter, the verdict
+    // (a disabled entry is not checked; one of the host's own family is disabled), and the
+    // identity of the interpreter file an F registration would pin.
+    binfmt::Desired desire(const binfmt::Entry& entry) const;
+
+private:
+    std::string host_family_;
+    std::vector<binfmt::NativeSample> native_;
+};
+
+} // namespace binfmtd
