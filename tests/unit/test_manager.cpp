@@ -1,0 +1,202 @@
+// The Manager (Register, Unregister) on a temporary --root and the fake kernel: a refused call
+// changes nothing, a granted one changes exactly what it says.
+#include "fake_kernel.hpp"
+#include "manager.hpp"
+#include "temp_tree.hpp"
+
+#include <catch2/catch.hpp>
+
+using binfmt::State;
+using binfmtd::ApiError;
+using binfmtd::Manager;
+using unit::FakeKernel;
+using unit::TempTree;
+using Code = ApiError::Code;
+
+namespace {
+struct Fixture {
+    TempTree tree;
+    FakeKernel kernel;
+    std::string interp, other;
+    std::unique_ptr<Manager> manager;
+    std::vector<std::string> changes; // EntryChanged, as "name=state"
+    Fixture() {
+        unit::require_root();
+        interp = tree.interpreter("opt/interp/run");
+        other = tree.interpreter("opt/interp/other");
+        restart();
+    }
+    void restart() {
+        manager = std::make_unique<Manager>(tree.root(), kernel);
+        manager->on_entry_changed = [this](const std::string& n, const std::string& s) { changes.push_back(n + "=" + s); };
+        manager->reload();
+    }
+    binfmt::Spec spec(const std::string& interpreter, const std::string& ext = "xx") const {
+        return {{"extension", ext}, {"interpreter", interpreter}};
+    }
+    binfmtd::Status register_entry(const std::string& name, const binfmt::Spec& s, binfmtd::RegisterOptions o = {}) {
+        return manager->register_entry(name, s, o);
+    }
+    State state(const std::string& name) const {
+        for (auto& e : manager->last().entries)
+            if (e.name == name) return e.state;
+        FAIL("no entry " << name);
+        throw;
+    }
+    bool defined(const std::string& name) const { return manager->last().defined.count(name) != 0; }
+};
+
+Code code_of(const binfmtd::Status& s) {
+    REQUIRE_FALSE(s.ok());
+    return s.failure().code;
+}
+} // namespace
+
+TEST_CASE("manager: Register writes a runtime definition and registers it", "[manager]") {
+    Fixture f;
+    REQUIRE(f.register_entry("xx", f.spec(f.interp)).ok());
+    CHECK(f.tree.read("run/binfmtd.d/xx.toml").find("extension = \"xx\"") != std::string::npos);
+    CHECK(f.kernel.writes == std::vector<std::string>{"+xx"});
+    CHECK(f.state("xx") == State::Active);
+    CHECK(f.changes == std::vector<std::string>{"xx=active"});
+    CHECK(f.manager->get("xx").origin == "runtime");
+}
+
+TEST_CASE("manager: Register with persist writes /etc and supersedes the runtime copy", "[manager]") {
+    Fixture f;
+    REQUIRE(f.register_entry("xx", f.spec(f.interp)).ok());
+    REQUIRE(f.register_entry("xx", f.spec(f.other), {.persist = true, .replace = true}).ok());
+    CHECK(f.tree.exists("etc/binfmtd.d/xx.toml"));
+    CHECK_FALSE(f.tree.exists("run/binfmtd.d/xx.toml"));
+    CHECK(f.kernel.find("xx")->parsed.interpreter == f.other);
+}
+
+TEST_CASE("manager: Register refused by the kernel is rolled back: no file, no entry", "[manager]") {
+    Fixture f;
+    f.kernel.refuse.insert("xx");
+    auto s = f.register_entry("xx", f.spec(f.interp));
+    CHECK(code_of(s) == Code::KernelRejected);
+    CHECK(s.failure().message.find("was not registered") != std::string::npos);
+    CHECK_FALSE(f.tree.exists("run/binfmtd.d/xx.toml"));
+    CHECK(f.kernel.table.empty());
+    CHECK_FALSE(f.defined("xx"));
+}
+
+TEST_CASE("manager: a refused replace puts the previous definition back", "[manager]") {
+    Fixture f;
+    REQUIRE(f.register_entry("xx", f.spec(f.interp)).ok());
+    const std::string before = f.tree.read("run/binfmtd.d/xx.toml");
+    f.kernel.refuse.insert("xx");
+    CHECK(code_of(f.register_entry("xx", f.spec(f.other), {.replace = true})) == Code::KernelRejected);
+    CHECK(f.tree.read("run/binfmtd.d/xx.toml") == before);
+    f.kernel.refuse.clear();
+    f.manager->reload(); // what was there before is what the kernel gets back
+    REQUIRE(f.kernel.find("xx"));
+    CHECK(f.kernel.find("xx")->parsed.interpreter == f.interp);
+}
+
+TEST_CASE("manager: Register of a defined name needs replace; a foreign name is never taken", "[manager]") {
+    Fixture f;
+    REQUIRE(f.register_entry("xx", f.spec(f.interp)).ok());
+    CHECK(code_of(f.register_entry("xx", f.spec(f.other))) == Code::AlreadyExists);
+    CHECK(f.kernel.find("xx")->parsed.interpreter == f.interp);
+    REQUIRE(f.register_entry("xx", f.spec(f.other), {.replace = true}).ok());
+    CHECK(f.kernel.find("xx")->parsed.interpreter == f.other);
+
+    f.kernel.someone_registers(":theirs:E::th::/usr/bin/theirs:");
+    f.manager->reload();
+    CHECK(code_of(f.register_entry("theirs", f.spec(f.interp, "th"), {.replace = true})) == Code::AlreadyExists);
+    CHECK(f.kernel.find("theirs")->parsed.interpreter == "/usr/bin/theirs");
+    CHECK_FALSE(f.tree.exists("run/binfmtd.d/theirs.toml"));
+}
+
+TEST_CASE("manager: Register refuses an administrator's file, bad specs, unsafe interpreters, natives",
+          "[manager]") {
+    Fixture f;
+    f.tree.write("etc/binfmtd.d/admin.toml", "# the administrator's own\n");
+    CHECK(code_of(f.register_entry("admin", f.spec(f.interp), {.persist = true})) == Code::AlreadyExists);
+    CHECK(f.tree.read("etc/binfmtd.d/admin.toml") == "# the administrator's own\n");
+
+    CHECK(code_of(f.register_entry("bad", {{"extension", std::string("x")}, {"bogus", true}})) == Code::InvalidEntry);
+    CHECK(code_of(f.register_entry(std::string(251, 'n'), f.spec(f.interp))) == Code::InvalidEntry);
+    const std::string writable = f.tree.write("opt/w/run", "#!/bin/sh\n", 0777);
+    CHECK(code_of(f.register_entry("unsafe", f.spec(writable))) == Code::UnsafeInterpreter);
+    CHECK(code_of(f.register_entry("missing", f.spec("/nonexistent/run"))) == Code::InvalidEntry);
+    const binfmt::Spec elf{{"magic", binfmt::Bytes{0x7f, 'E', 'L', 'F'}}, {"interpreter", f.interp}};
+    CHECK(code_of(f.register_entry("native", elf)) == Code::NativeConflict);
+    CHECK(f.kernel.table.empty());
+    for (auto name : {"bad", "unsafe", "missing", "native"}) CHECK_FALSE(f.tree.exists(fmt::format("run/binfmtd.d/{}.toml", name)));
+}
+
+TEST_CASE("manager: Register while binfmt_misc is not writable changes nothing", "[manager]") {
+    Fixture f;
+    f.kernel.mount = {binfmtd::MountState::Kind::NotMounted, "binfmt_misc is not mounted at \"x\""};
+    f.manager->reload();
+    CHECK(code_of(f.register_entry("xx", f.spec(f.interp))) == Code::NotMounted);
+    CHECK_FALSE(f.tree.exists("run/binfmtd.d/xx.toml"));
+    CHECK_FALSE(f.manager->writable());
+}
+
+TEST_CASE("manager: Unregister of a runtime entry removes its file and its registration", "[manager]") {
+    Fixture f;
+    REQUIRE(f.register_entry("xx", f.spec(f.interp)).ok());
+    REQUIRE(f.manager->unregister_entry("xx", false).ok());
+    CHECK_FALSE(f.tree.exists("run/binfmtd.d/xx.toml"));
+    CHECK(f.kernel.table.empty());
+    CHECK(f.changes.back() == "xx=removed");
+}
+
+TEST_CASE("manager: Unregister without persist keeps a configured entry out until reboot", "[manager]") {
+    Fixture f;
+    f.tree.write("usr/lib/binfmtd.d/vendor.toml",
+                 fmt::format("[vendor]\nextension = \"v\"\ninterpreter = \"{}\"\n", f.interp));
+    f.manager->reload();
+    REQUIRE(f.kernel.find("vendor"));
+    REQUIRE(f.manager->unregister_entry("vendor", false).ok());
+    CHECK(f.kernel.table.empty());
+    CHECK(f.state("vendor") == State::Disabled);
+    CHECK(f.tree.exists("usr/lib/binfmtd.d/vendor.toml"));
+    CHECK_FALSE(f.tree.exists("etc/binfmtd.d/vendor.toml"));
+    f.restart(); // a daemon restart is not a reboot
+    CHECK(f.state("vendor") == State::Disabled);
+    CHECK(f.kernel.table.empty());
+    REQUIRE(f.register_entry("vendor", f.spec(f.interp, "v"), {.replace = true}).ok()); // lets it back in
+    CHECK(f.kernel.find("vendor"));
+}
+
+TEST_CASE("manager: Unregister with persist masks a vendor entry in /etc, never an administrator's", "[manager]") {
+    Fixture f;
+    f.tree.write("usr/lib/binfmtd.d/vendor.toml",
+                 fmt::format("[vendor]\nextension = \"v\"\ninterpreter = \"{}\"\n", f.interp));
+    f.tree.write("etc/binfmtd.d/admin.toml", fmt::format("[admin]\nextension = \"a\"\ninterpreter = \"{}\"\n", f.interp));
+    f.manager->reload();
+    REQUIRE(f.manager->unregister_entry("vendor", true).ok());
+    CHECK(f.tree.read("etc/binfmtd.d/vendor.toml").find("enabled = false") != std::string::npos);
+    CHECK_FALSE(f.kernel.find("vendor"));
+    f.restart();
+    CHECK(f.state("vendor") == State::Disabled);
+
+    auto s = f.manager->unregister_entry("admin", true);
+    CHECK(code_of(s) == Code::ReadOnly);
+    CHECK(s.failure().message.find("admin.toml") != std::string::npos);
+}
+
+TEST_CASE("manager: Unregister of a foreign or unknown entry is NoSuchEntry and changes nothing", "[manager]") {
+    Fixture f;
+    f.kernel.someone_registers(":theirs:E::th::/usr/bin/theirs:");
+    f.manager->reload();
+    CHECK(code_of(f.manager->unregister_entry("theirs", false)) == Code::NoSuchEntry);
+    CHECK(code_of(f.manager->unregister_entry("nothing", true)) == Code::NoSuchEntry);
+    CHECK(f.kernel.names() == std::vector<std::string>{"theirs"});
+}
+
+TEST_CASE("manager: matching lists enabled kernel entries in the kernel's order", "[manager]") {
+    Fixture f;
+    REQUIRE(f.register_entry("first", f.spec(f.interp, "py")).ok());
+    REQUIRE(f.register_entry("second", f.spec(f.other, "py")).ok());
+    auto m = f.manager->matching("/tmp/x.py", {});
+    REQUIRE(m.size() == 2);
+    CHECK(m[0] == std::pair<std::string, std::string>{"second", f.other}); // newest first
+    CHECK(m[1].first == "first");
+    CHECK(f.manager->matching("/tmp/x.txt", {}).empty());
+}

@@ -1,0 +1,207 @@
+// The Reconciler on a temporary --root and the fake kernel: what it writes, what it leaves alone.
+#include "fake_kernel.hpp"
+#include "reconciler.hpp"
+#include "temp_tree.hpp"
+
+#include <catch2/catch.hpp>
+
+using binfmt::State;
+using binfmtd::ReconcileReport;
+using binfmtd::Reconciler;
+using unit::FakeKernel;
+using unit::TempTree;
+
+namespace {
+struct Fixture {
+    TempTree tree;
+    FakeKernel kernel;
+    std::string interp;
+    Fixture() {
+        unit::require_root();
+        interp = tree.interpreter("opt/interp/run");
+    }
+    // One extension entry NAME (matching files *.NAME) in etc/binfmtd.d/NAME.toml.
+    void define(const std::string& name, const std::string& extra = {}) const {
+        tree.write("etc/binfmtd.d/" + name + ".toml",
+                   fmt::format("[{}]\nextension = \"{}\"\ninterpreter = \"{}\"\n{}", name, name, interp, extra));
+    }
+    // The register line of such an entry, as another tool would write it.
+    std::string line(const std::string& name, const std::string& interpreter, const std::string& flags = {}) const {
+        return fmt::format(":{}:E::{}::{}:{}", name, name, interpreter, flags);
+    }
+    ReconcileReport reconcile() { return Reconciler(tree.root(), kernel).reconcile(); }
+};
+
+const binfmt::PlannedEntry& entry(const ReconcileReport& r, const std::string& name) {
+    for (auto& e : r.entries)
+        if (e.name == name) return e;
+    FAIL("no entry " << name << " in the report");
+    throw;
+}
+} // namespace
+
+TEST_CASE("reconciler: registers what the configuration declares, then writes nothing", "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    auto r = f.reconcile();
+    CHECK(entry(r, "aa").state == State::Active);
+    CHECK(f.kernel.writes == std::vector<std::string>{"+aa"});
+    CHECK(r.writes == 1);
+    CHECK(r.wrote_register);
+    CHECK(r.ok());
+    REQUIRE(f.kernel.find("aa"));
+    CHECK(f.kernel.find("aa")->parsed.interpreter == f.interp);
+    CHECK(f.tree.exists("run/binfmtd/state.json"));
+
+    f.kernel.writes.clear();
+    auto again = f.reconcile();
+    CHECK(f.kernel.writes.empty());
+    CHECK(again.writes == 0);
+    CHECK(entry(again, "aa").state == State::Active);
+}
+
+TEST_CASE("reconciler: adopts an identical entry without writing, and restores it after a flush", "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    f.kernel.someone_registers(f.line("aa", f.interp));
+    auto r = f.reconcile();
+    CHECK(entry(r, "aa").state == State::Active);
+    CHECK(f.kernel.writes.empty());
+
+    f.kernel.flush();
+    auto restored = f.reconcile();
+    CHECK(entry(restored, "aa").state == State::Active);
+    CHECK(f.kernel.writes == std::vector<std::string>{"+aa"});
+}
+
+TEST_CASE("reconciler: never touches a foreign entry, nor one of the same name that differs", "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    f.kernel.someone_registers(f.line("other", "/usr/bin/other"));
+    f.kernel.someone_registers(f.line("aa", "/usr/bin/theirs"));
+    auto r = f.reconcile();
+    CHECK(entry(r, "other").state == State::Foreign);
+    CHECK(entry(r, "other").origin == "kernel");
+    CHECK(entry(r, "aa").state == State::Failed);
+    CHECK(entry(r, "aa").error.find("did not register") != std::string::npos);
+    CHECK(f.kernel.writes.empty());
+    CHECK(f.kernel.find("aa")->parsed.interpreter == "/usr/bin/theirs");
+    CHECK_FALSE(r.ok());
+}
+
+TEST_CASE("reconciler: an entry whose definition goes away is removed, a foreign one stays", "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    f.define("bb");
+    f.kernel.someone_registers(f.line("other", "/usr/bin/other"));
+    f.reconcile();
+    std::filesystem::remove(f.tree.path("etc/binfmtd.d/aa.toml"));
+    f.kernel.writes.clear();
+    auto r = f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"-aa"});
+    CHECK(f.kernel.names() == std::vector<std::string>{"bb", "other"});
+    CHECK(entry(r, "bb").state == State::Active);
+}
+
+TEST_CASE("reconciler: a broken file keeps its entries, and restores them from the last registration",
+          "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    f.reconcile();
+    f.tree.write("etc/binfmtd.d/aa.toml", "[aa\nthis is not TOML\n");
+    auto kept = f.reconcile();
+    CHECK(kept.config_errors);
+    CHECK(entry(kept, "aa").state == State::Active);
+    CHECK(entry(kept, "aa").error.find("keeping the last valid definition") != std::string::npos);
+    CHECK(f.kernel.find("aa"));
+
+    f.kernel.flush();
+    f.kernel.writes.clear();
+    auto restored = f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"+aa"});
+    CHECK(entry(restored, "aa").error.find("restored the last valid definition") != std::string::npos);
+    REQUIRE(f.kernel.find("aa"));
+    CHECK(f.kernel.find("aa")->parsed.interpreter == f.interp);
+}
+
+TEST_CASE("reconciler: an F entry is registered again when its interpreter file is replaced", "[reconciler]") {
+    Fixture f;
+    f.define("aa", "fix-binary = true\n");
+    f.reconcile();
+    CHECK(f.kernel.find("aa")->parsed.F);
+    f.kernel.writes.clear();
+    f.reconcile();
+    CHECK(f.kernel.writes.empty()); // the same file: nothing to do
+
+    f.tree.interpreter("opt/interp/run"); // an upgrade: a new inode under the same name
+    f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"-aa", "+aa"});
+}
+
+TEST_CASE("reconciler: failed and pending states, and what each leaves in the kernel", "[reconciler]") {
+    Fixture f;
+    f.define("refused");
+    f.kernel.refuse.insert("refused");
+    f.tree.write("etc/binfmtd.d/missing.toml", "[missing]\nextension = \"m\"\ninterpreter = \"/nonexistent/x\"\n");
+    const std::string unsafe = f.tree.write("opt/unsafe/run", "#!/bin/sh\n", 0775);
+    f.tree.write("etc/binfmtd.d/unsafe.toml",
+                 fmt::format("[unsafe]\nextension = \"u\"\ninterpreter = \"{}\"\n", unsafe));
+    auto r = f.reconcile();
+    CHECK(entry(r, "refused").state == State::Failed);
+    CHECK(entry(r, "refused").error.find("the kernel rejected the registration") != std::string::npos);
+    CHECK(entry(r, "missing").state == State::Pending);
+    CHECK(entry(r, "missing").error.find("does not exist") != std::string::npos);
+    CHECK(entry(r, "unsafe").state == State::Failed);
+    CHECK(entry(r, "unsafe").error.find("writable by group or others") != std::string::npos);
+    CHECK(f.kernel.table.empty());
+    CHECK_FALSE(r.ok());
+    // A refused registration is not owned: it is tried again, and nothing else is removed.
+    f.kernel.refuse.clear();
+    auto again = f.reconcile();
+    CHECK(entry(again, "refused").state == State::Active);
+}
+
+TEST_CASE("reconciler: binfmt_misc read-only makes entries failed, absent makes them pending", "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    f.kernel.mount = {binfmtd::MountState::Kind::ReadOnly, "binfmt_misc at \"x\" is mounted read-only"};
+    auto ro = f.reconcile();
+    CHECK(entry(ro, "aa").state == State::Failed);
+    CHECK(ro.mount.mounted());
+    CHECK_FALSE(ro.mount.writable());
+    f.kernel.mount = {binfmtd::MountState::Kind::NotMounted, "binfmt_misc is not mounted at \"x\""};
+    auto absent = f.reconcile();
+    CHECK(entry(absent, "aa").state == State::Pending);
+    CHECK_FALSE(absent.mount.mounted());
+    CHECK(f.kernel.writes.empty());
+    f.kernel.mount = {};
+    CHECK(entry(f.reconcile(), "aa").state == State::Active);
+}
+
+TEST_CASE("reconciler: an entry kept out is removed, stays out across restarts, and comes back", "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    Reconciler first(f.tree.root(), f.kernel);
+    first.reconcile();
+    first.keep_out("aa", true);
+    auto r = first.reconcile();
+    CHECK(entry(r, "aa").state == State::Disabled);
+    CHECK(entry(r, "aa").error.find("unregistered at run time") != std::string::npos);
+    CHECK(f.kernel.table.empty());
+    CHECK(f.tree.read("run/binfmtd/state.json").find("\"aa\"") != std::string::npos);
+
+    Reconciler restarted(f.tree.root(), f.kernel); // binfmtd restarted: the state file remembers
+    CHECK(entry(restarted.reconcile(), "aa").state == State::Disabled);
+    restarted.keep_out("aa", false);
+    CHECK(entry(restarted.reconcile(), "aa").state == State::Active);
+    CHECK(f.kernel.find("aa"));
+}
+
+TEST_CASE("reconciler: a corrupt state file is ignored and rewritten", "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    f.tree.write("run/binfmtd/state.json", "{not json");
+    auto r = f.reconcile();
+    CHECK(entry(r, "aa").state == State::Active);
+    CHECK(f.tree.read("run/binfmtd/state.json").find("\"owned\"") != std::string::npos);
+}

@@ -1,0 +1,110 @@
+// The interpreter trust walk on a temporary tree: who could change what root will execute.
+#include "temp_tree.hpp"
+#include "trust.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <unistd.h>
+
+using binfmt::Verdict;
+using binfmtd::check_interpreter;
+using Kind = Verdict::Kind;
+using unit::TempTree;
+
+namespace {
+struct Tree : TempTree {
+    Tree() { unit::require_root(); }
+    void link(const std::string& target, const std::string& rel) const {
+        std::filesystem::create_directories(std::filesystem::path(path(rel)).parent_path());
+        std::filesystem::create_symlink(target, path(rel));
+    }
+};
+bool says(const Verdict& v, const std::string& text) { return v.reason.find(text) != std::string::npos; }
+} // namespace
+
+TEST_CASE("trust: a root-owned executable in root's directories is trusted", "[trust]") {
+    Tree t;
+    CHECK(check_interpreter(t.interpreter("usr/bin/run")).ok());
+    CHECK(check_interpreter("/bin/sh").ok());
+}
+
+TEST_CASE("trust: a missing interpreter is Missing, not Unsafe", "[trust]") {
+    Tree t;
+    auto v = check_interpreter(t.path("usr/bin/none"));
+    CHECK(v.kind == Kind::Missing);
+    CHECK(says(v, "does not exist"));
+    CHECK(check_interpreter(t.path("no/such/dir/run")).kind == Kind::Missing);
+}
+
+TEST_CASE("trust: a file others can write, or owned by a user, is Unsafe", "[trust]") {
+    Tree t;
+    auto group = check_interpreter(t.write("usr/bin/g", "x", 0775));
+    CHECK(group.kind == Kind::Unsafe);
+    CHECK(says(group, "writable by group or others (mode 0775)"));
+    const std::string owned = t.interpreter("usr/bin/u");
+    REQUIRE(::chown(owned.c_str(), 1000, 1000) == 0);
+    auto user = check_interpreter(owned);
+    CHECK(user.kind == Kind::Unsafe);
+    CHECK(says(user, "owned by uid 1000"));
+}
+
+TEST_CASE("trust: a directory on the way that others can write is Unsafe; a sticky ancestor is not", "[trust]") {
+    Tree t;
+    const std::string run = t.interpreter("opt/open/run");
+    ::chmod(t.path("opt/open").c_str(), 0777);
+    auto v = check_interpreter(run);
+    CHECK(v.kind == Kind::Unsafe);
+    CHECK(says(v, t.path("opt/open")));
+    // Sticky and world-writable, like /tmp: tolerated above the interpreter's own directory only.
+    ::chmod(t.path("opt/open").c_str(), 01777);
+    CHECK(check_interpreter(run).kind == Kind::Unsafe);
+    const std::string deeper = t.interpreter("opt/open/sub/run");
+    ::chmod(t.path("opt/open").c_str(), 01777);
+    CHECK(check_interpreter(deeper).ok());
+}
+
+TEST_CASE("trust: what is not an executable regular file is Unsafe", "[trust]") {
+    Tree t;
+    CHECK(says(check_interpreter(t.write("usr/bin/plain", "x", 0644)), "is not executable"));
+    std::filesystem::create_directories(t.path("usr/bin/dir"));
+    CHECK(says(check_interpreter(t.path("usr/bin/dir")), "not a regular file"));
+}
+
+TEST_CASE("trust: symlink chains are followed, each link judged like a directory entry", "[trust]") {
+    Tree t;
+    const std::string real = t.interpreter("usr/lib/real/run");
+    t.link(real, "usr/bin/abs");
+    t.link("../lib/real/run", "usr/bin/rel");
+    t.link("abs", "usr/bin/chain");
+    CHECK(check_interpreter(t.path("usr/bin/abs")).ok());
+    CHECK(check_interpreter(t.path("usr/bin/rel")).ok());
+    CHECK(check_interpreter(t.path("usr/bin/chain")).ok());
+    // A link into a directory others can write.
+    t.interpreter("opt/w/run");
+    ::chmod(t.path("opt/w").c_str(), 0777);
+    t.link(t.path("opt/w/run"), "usr/bin/into-open");
+    CHECK(check_interpreter(t.path("usr/bin/into-open")).kind == Kind::Unsafe);
+    // A directory link on the way that a user owns.
+    t.link(t.path("usr/lib/real"), "opt/dirlink");
+    REQUIRE(::lchown(t.path("opt/dirlink").c_str(), 1000, 1000) == 0);
+    CHECK(says(check_interpreter(t.path("opt/dirlink/run")), "symlink"));
+    // A dangling link is a missing interpreter; a loop is refused.
+    t.link(t.path("usr/lib/none"), "usr/bin/dangling");
+    CHECK(check_interpreter(t.path("usr/bin/dangling")).kind == Kind::Missing);
+    t.link("loop-b", "usr/bin/loop-a");
+    t.link("loop-a", "usr/bin/loop-b");
+    CHECK(says(check_interpreter(t.path("usr/bin/loop-a")), "too many levels of symbolic links"));
+}
+
+TEST_CASE("trust: within one cache scope each path is looked at once", "[trust]") {
+    Tree t;
+    const std::string run = t.interpreter("usr/bin/run");
+    {
+        binfmtd::TrustCacheScope scope;
+        CHECK(check_interpreter(run).ok());
+        ::chmod(run.c_str(), 0777);
+        CHECK(check_interpreter(run).ok()); // remembered: a reconcile sees one consistent picture
+    }
+    CHECK(check_interpreter(run).kind == Kind::Unsafe); // a new scope looks again
+}
