@@ -2,6 +2,7 @@
 #include "bus.hpp"
 #include "verbs.hpp"
 
+#include "unique_fd.hpp"
 #include "validate.hpp"
 
 #include <fmt/format.h>
@@ -45,23 +46,17 @@ namespace {
 
 // The first bytes the kernel would look at; nullopt (errno set) when the file cannot be read.
 std::optional<binfmt::Bytes> read_head(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) return std::nullopt;
+    const binfmt::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd) return std::nullopt;
     binfmt::Bytes head(binfmt::kHeadSize);
     std::size_t have = 0;
     while (have < head.size()) {
-        const ssize_t n = ::read(fd, head.data() + have, head.size() - have);
+        const ssize_t n = ::read(fd.get(), head.data() + have, head.size() - have);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int saved = errno;
-            ::close(fd);
-            errno = saved;
-            return std::nullopt;
-        }
+        if (n < 0) return std::nullopt; // errno is read's: closing keeps it
         if (n == 0) break;
         have += static_cast<std::size_t>(n);
     }
-    ::close(fd);
     head.resize(have);
     return head;
 }

@@ -65,7 +65,7 @@ Status write_file_atomic(const std::string& path, std::string_view content, unsi
     if (ec) return failed(ec.value());
 
     std::string tmp = (target.parent_path() / temporary_name(target.filename().string())).string();
-    UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+    binfmt::UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
     if (!fd) return failed(errno);
     int err = 0;
     std::size_t done = 0;
@@ -87,7 +87,7 @@ Status write_file_atomic(const std::string& path, std::string_view content, unsi
 }
 
 void fsync_dir(const std::string& dir) {
-    if (UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd) ::fsync(fd.get());
+    if (binfmt::UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); fd) ::fsync(fd.get());
 }
 
 } // namespace binfmtd

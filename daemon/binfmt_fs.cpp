@@ -19,7 +19,7 @@ namespace {
 constexpr long kBinfmtfsMagic = 0x42494e4d; // BINFMTFS_MAGIC
 
 bool read_all(int dirfd, const char* name, std::string& out) {
-    UniqueFd f(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    binfmt::UniqueFd f(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!f) return false;
     char buf[4096];
     for (;;) {
@@ -43,7 +43,7 @@ std::map<std::string, binfmt::KernelEntry> KernelTable::by_name() const {
 MountState BinfmtFs::mount_state() const {
     using K = MountState::Kind;
     // O_PATH: looking must not trigger an automount.
-    UniqueFd f(::open(dir_.c_str(), O_PATH | O_CLOEXEC | O_DIRECTORY));
+    binfmt::UniqueFd f(::open(dir_.c_str(), O_PATH | O_CLOEXEC | O_DIRECTORY));
     if (!f) return {K::NotMounted, fmt::format("cannot open \"{}\": {}", dir_, std::strerror(errno))};
     struct statfs sfs {};
     if (::fstatfs(f.get(), &sfs) != 0)
@@ -57,7 +57,7 @@ MountState BinfmtFs::mount_state() const {
 
 KernelTable BinfmtFs::read_table() const {
     KernelTable table;
-    UniqueFd d(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    binfmt::UniqueFd d(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     std::unique_ptr<DIR, DirCloser> dir(d ? ::fdopendir(d.get()) : nullptr);
     if (!dir) {
         table.unreadable.push_back(fmt::format("cannot list \"{}\": {}", dir_, std::strerror(errno)));
@@ -80,7 +80,7 @@ KernelTable BinfmtFs::read_table() const {
 }
 
 std::optional<binfmt::KernelEntry> BinfmtFs::read_entry(const std::string& name) const {
-    UniqueFd d(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    binfmt::UniqueFd d(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     std::string text, error;
     if (!d || !read_all(d.get(), name.c_str(), text)) return std::nullopt;
     return binfmt::decode_kernel_entry(name, text, error);
@@ -91,7 +91,7 @@ Status BinfmtFs::write_file(const std::string& path, std::string_view data) cons
         return Failure{ApiError::Code::KernelRejected, fmt::format("cannot write \"{}\": {}", path, std::strerror(err)),
                        err};
     };
-    UniqueFd f(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+    binfmt::UniqueFd f(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!f) return failed(errno);
     ssize_t n;
     do n = ::write(f.get(), data.data(), data.size());

@@ -1,10 +1,11 @@
 // A file descriptor closed when its owner goes: no descriptor is closed by hand.
 #pragma once
 
+#include <cerrno>
 #include <unistd.h>
 #include <utility>
 
-namespace binfmtd {
+namespace binfmt {
 
 class UniqueFd {
 public:
@@ -23,8 +24,13 @@ public:
     explicit operator bool() const { return fd_ >= 0; }
     // Gives the descriptor up (e.g. to fdopendir) without closing it.
     int release() { return std::exchange(fd_, -1); }
+    // Closing keeps errno: a caller reports the error of the call that failed, not of the cleanup.
     void reset(int fd = -1) {
-        if (fd_ >= 0) ::close(fd_);
+        if (fd_ >= 0) {
+            const int saved = errno;
+            ::close(fd_);
+            errno = saved;
+        }
         fd_ = fd;
     }
 
@@ -32,4 +38,4 @@ private:
     int fd_ = -1;
 };
 
-} // namespace binfmtd
+} // namespace binfmt
