@@ -2,6 +2,8 @@
 // attachment, so its poll data is bridged here), signals, and the watchdog.
 #pragma once
 
+#include "noncopyable.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,12 +17,10 @@ class IConnection;
 
 namespace binfmtd {
 
-class EventLoop {
+class EventLoop : binfmt::NonCopyable {
 public:
     EventLoop();
     ~EventLoop();
-    EventLoop(const EventLoop&) = delete;
-    EventLoop& operator=(const EventLoop&) = delete;
 
     // Dispatches the connection's messages from this loop.
     void attach(sdbus::IConnection& bus);

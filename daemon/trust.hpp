@@ -2,6 +2,7 @@
 // interpreter, so nobody but root may be able to change it or its path.
 #pragma once
 
+#include "noncopyable.hpp"
 #include "verdict.hpp"
 
 #include <map>
@@ -20,12 +21,10 @@ binfmt::Verdict check_interpreter(const std::string& path);
 // checks the same interpreters and directories many times over (each preset's candidates, then
 // the chosen one again), and each check costs a dozen syscalls. Open one per reconcile, never
 // for longer: a change on disk after it was opened is not seen until the next one.
-class TrustCacheScope {
+class TrustCacheScope : binfmt::NonCopyable {
 public:
     TrustCacheScope();
     ~TrustCacheScope();
-    TrustCacheScope(const TrustCacheScope&) = delete;
-    TrustCacheScope& operator=(const TrustCacheScope&) = delete;
 
     struct Memo {
         std::map<std::string, binfmt::Verdict> results;       // by the path as asked
