@@ -138,7 +138,7 @@ std::string first_error(const Config& cfg, const std::string& name) {
 }
 
 // Entry-level precedence: higher directory wins; within a directory the file sorting last.
-void resolve_candidates(std::vector<Candidate>& candidates, Config& cfg) {
+void pick_winners(std::vector<Candidate>& candidates, Config& cfg) {
     std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
         if (a.entry.name != b.entry.name) return a.entry.name < b.entry.name;
         if (a.dir_rank != b.dir_rank) return a.dir_rank < b.dir_rank;
@@ -205,7 +205,7 @@ Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions&
         }
         load_file(rp.second.string(), rp.first, opts, cfg, candidates);
     }
-    resolve_candidates(candidates, cfg);
+    pick_winners(candidates, cfg);
     return cfg;
 }
 
@@ -223,7 +223,7 @@ Config load_config_paths(const std::vector<std::string>& paths, const LoadOption
             cfg.diagnostics.push_back({Severity::Error, {paths[rank]}, {}, "no such file or directory"});
         }
     }
-    resolve_candidates(candidates, cfg);
+    pick_winners(candidates, cfg);
     return cfg;
 }
 

@@ -28,7 +28,7 @@ struct LoadOptions {
 
 struct Config {
     // Effective, valid definitions, sorted by name. A preset entry without an
-    // explicit interpreter has it empty: the daemon resolves it when it acts.
+    // explicit interpreter has it empty: the daemon finds one when it acts.
     std::vector<Entry> entries;
     std::vector<std::string> files;      // effective files that were read
     std::vector<std::string> broken_files; // effective files that failed to parse or were refused

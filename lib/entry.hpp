@@ -41,7 +41,7 @@ struct Entry {
     Bytes mask;              // empty = no mask (all bits significant)
     std::uint32_t offset = 0;
     std::string extension;   // Kind::Extension, without the dot
-    std::string interpreter; // absolute path; may be empty for a preset until resolved
+    std::string interpreter; // absolute path; may be empty for a preset until one is found
     Flags flags;
     bool enabled = true;
     bool force = false;      // allow an entry that captures native executables

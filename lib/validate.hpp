@@ -17,7 +17,7 @@ std::string check_name(std::string_view name);
 
 // All problems of an entry, each a sentence quoting the offending value.
 // Empty = the kernel would accept it. A preset entry may still lack its
-// interpreter (it is resolved when the daemon acts); any other may not.
+// interpreter (the daemon finds one when it acts); any other may not.
 std::vector<std::string> validate(const Entry& entry);
 
 } // namespace binfmt
