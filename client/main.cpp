@@ -11,7 +11,7 @@
 
 namespace {
 
-// Exit codes of PRODUCT.md; the bus errors' codes come from binfmtctl::report_error.
+// Exit codes (binfmtctl(1)); the bus errors' codes come from binfmtctl::report_error.
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 

@@ -1,4 +1,4 @@
-// Regression tests from the hardening work (issue 7): inputs the fuzzers (tests/fuzz) and the
+// Regression tests from the hardening work: inputs the fuzzers (tests/fuzz) and the
 // hostile-caller scenarios (tests/hardening) found interesting, kept so every build checks
 // them, not only the clang fuzz build. The register strings are checked against the same
 // model of the kernel's parser the round-trip fuzzer uses (tests/fuzz/kernel_register_parser.hpp).
