@@ -132,11 +132,11 @@ idle_pid=''
 echo "{\"seconds\": $(($(date +%s) - start)), \"load_after\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >"$out/run.json"
 
 # The raw results stay next to the build, to check a number or re-render the report
-# (python3 bench/report.py DIR .) without measuring again; a quick trial keeps its own.
+# (python3 bench/report.py DIR) without measuring again; a quick trial keeps its own.
 raw=$build/bench-out
 [ "$quick" = 0 ] || raw=$build/bench-out-quick
 rm -rf "$raw"
 cp -r "$out" "$raw"
-python3 "$top/bench/report.py" "$raw" "$top" >"$report.tmp"
+python3 "$top/bench/report.py" "$raw" >"$report.tmp"
 mv "$report.tmp" "$report"
 log "wrote $report ($(($(date +%s) - start)) s)"
