@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
-"""Generates the benchmark inputs (bench/run.sh).
+"""Generates the benchmark inputs (bench/run.sh) and records the facts the report states.
 
-  gen.py presets-toml BINFMTCTL OUT.toml        every qemu preset (`binfmtctl --json presets`)
+  gen.py presets-toml BINFMTCTL OUT.toml [PRESETS.json]
+                                                every qemu preset (`binfmtctl --json presets`;
+                                                that list is kept in PRESETS.json); prints how
+                                                many of them binfmtd registers here (not the
+                                                host's family, interpreter installed)
   gen.py ext-toml N DIR INTERP [PER_FILE]       N extension entries, PER_FILE (100) per file
   gen.py lines BINFMT_DIR OUT                   the kernel table as register strings, one a line
   gen.py binfmt-d BINFMT_DIR OUTDIR             the same as systemd binfmt.d files, one per entry
   gen.py binfmts BINFMT_DIR OUTDIR              the same as binfmt-support format files
+  gen.py libs OUT.json NAME=BINARY...           the shared libraries each BINARY loads (ldd) and,
+                                                for each, its NEEDED entries and whether it is
+                                                linked with BIND_NOW (readelf -d)
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -42,15 +50,48 @@ def register_line(e):
                                      e["interpreter"], flags)
 
 
+def dynamic_section(path):
+    """(NEEDED sonames, linked with BIND_NOW) of an ELF file, from `readelf -d`; None if unknown."""
+    try:
+        txt = subprocess.run(["readelf", "-d", path], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None, None
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", txt)
+    flags = " ".join(re.findall(r"\((?:FLAGS|FLAGS_1)\)\s+(?:Flags: )?(.*)", txt))
+    return needed, bool(re.search(r"\bBIND_NOW\b|\bNOW\b", flags)) or "(BIND_NOW)" in txt
+
+
+def loaded_libraries(path):
+    """{soname: resolved path} of every library the dynamic loader maps for path (ldd)."""
+    txt = subprocess.run(["ldd", path], capture_output=True, text=True, check=True).stdout
+    return {m.group(1): m.group(2) for m in re.finditer(r"^\s*(\S+) => (/\S+)", txt, re.M)}
+
+
+def libs_record(binary):
+    needed, bind_now = dynamic_section(binary)
+    libs = {}
+    for soname, path in loaded_libraries(binary).items():
+        lib_needed, lib_now = dynamic_section(path)
+        libs[soname] = {"path": path, "needed": lib_needed, "bind_now": lib_now}
+    return {"path": binary, "needed": needed, "bind_now": bind_now, "libs": libs}
+
+
+def presets_toml(binfmtctl, toml_path, json_path=None):
+    raw = subprocess.run([binfmtctl, "--json", "presets"], check=True, capture_output=True, text=True).stdout
+    presets = json.loads(raw)
+    with open(toml_path, "w") as f:
+        for p in presets:
+            f.write('[%s]\npreset = "%s"\n\n' % (p["name"], p["name"]))
+    if json_path:
+        with open(json_path, "w") as f:
+            f.write(raw)
+    return sum(1 for p in presets if not p.get("native") and p.get("interpreter"))
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ""
     if cmd == "presets-toml":
-        presets = json.loads(subprocess.run([argv[2], "--json", "presets"], check=True, capture_output=True,
-                                            text=True).stdout)
-        with open(argv[3], "w") as f:
-            for p in presets:
-                f.write('[%s]\npreset = "%s"\n\n' % (p["name"], p["name"]))
-        print(len(presets))
+        print(presets_toml(argv[2], argv[3], argv[4] if len(argv) > 4 else None))
     elif cmd == "ext-toml":
         n, d, interp = int(argv[2]), argv[3], argv[4]
         per = int(argv[5]) if len(argv) > 5 else 100
@@ -82,6 +123,15 @@ def main(argv):
                 f.write("credentials %s\nfix_binary %s\npreserve %s\n" % (
                     "yes" if "C" in flags else "no", "yes" if "F" in flags else "no",
                     "yes" if "P" in flags else "no"))
+    elif cmd == "libs":
+        record = {}
+        for spec in argv[3:]:
+            name, _, binary = spec.partition("=")
+            if os.path.exists(binary):
+                record[name] = libs_record(binary)
+        with open(argv[2], "w") as f:
+            json.dump(record, f, indent=1, sort_keys=True)
+            f.write("\n")
     else:
         sys.stderr.write(__doc__)
         return 2

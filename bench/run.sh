@@ -102,9 +102,14 @@ start=$(date +%s)
   echo "\"compiler\": \"$(c++ --version | head -n1)\","
   echo "\"commit\": \"$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)\","
   echo "\"binfmtd_libs\": $(ldd "$build/daemon/binfmtd" | grep -c '=>'),"
+  echo "\"source_dir\": \"$top\","
+  echo "\"build_dir\": \"$build\","
   echo "\"quick\": $quick"
   echo "}"
 } >"$out/machine.json"
+# The shared libraries each measured binary loads (the report explains start-up costs with them).
+python3 "$top/bench/gen.py" libs "$out/libs.json" binfmtd="$build/daemon/binfmtd" \
+  systemd-binfmt=/lib/systemd/systemd-binfmt floor="$build/bench/bench-floor"
 
 log "idle wakeups: a daemon left alone for 60 s (in its own sandbox, alongside the rest)"
 # (unshare execs the shell: $! is the sandbox's shell, which cleans up on SIGTERM)
@@ -127,11 +132,11 @@ idle_pid=''
 echo "{\"seconds\": $(($(date +%s) - start)), \"load_after\": \"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >"$out/run.json"
 
 # The raw results stay next to the build, to check a number or re-render the report
-# (python3 bench/report.py DIR .) without measuring again; a quick trial keeps its own.
+# (python3 bench/report.py DIR) without measuring again; a quick trial keeps its own.
 raw=$build/bench-out
 [ "$quick" = 0 ] || raw=$build/bench-out-quick
 rm -rf "$raw"
 cp -r "$out" "$raw"
-python3 "$top/bench/report.py" "$raw" "$top" >"$report.tmp"
+python3 "$top/bench/report.py" "$raw" >"$report.tmp"
 mv "$report.tmp" "$report"
 log "wrote $report ($(($(date +%s) - start)) s)"

@@ -54,7 +54,14 @@ FRESH="umount $BM && mount -t binfmt_misc binfmt_misc $BM && rm -rf $ROOT/run/bi
 cp /bin/true "$T/interp/bench-interp"
 chmod 0755 "$T/interp/bench-interp"
 
-presets() { python3 "$GEN" presets-toml "$BINFMTCTL" "$ROOT/etc/binfmtd.d/qemu.toml" >/dev/null; }
+# presets: every qemu preset into $ROOT/etc/binfmtd.d (the list binfmtctl gave in $T/presets.json);
+# prints how many of them binfmtd registers here.
+presets() { python3 "$GEN" presets-toml "$BINFMTCTL" "$ROOT/etc/binfmtd.d/qemu.toml" "$T/presets.json"; }
+# config_shape DIR: how many definition files DIR holds and how many entries they define, as JSON
+config_shape() {
+  printf '{"files": %s, "entries": %s}\n' "$(find "$1" -maxdepth 1 -name '*.toml' | wc -l)" \
+    "$(cat "$1"/*.toml | grep -c '^\[' || true)"
+}
 entries() { find "$BM" -mindepth 1 -maxdepth 1 ! -name register ! -name status | wc -l; }
 vmrss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 cpu_ns() { # PID: CPU time of all its threads so far, in ns
@@ -112,7 +119,8 @@ stop_daemon() {
 
 # ---- boot registration: binfmtd --once vs systemd-binfmt vs update-binfmts vs the floor ----
 section_boot() {
-  presets
+  presets >/dev/null
+  cp "$T/presets.json" "$OUT/presets.json"
   "$BINFMTD" --once --root "$ROOT" --binfmt-dir "$BM" 2>/dev/null
   ls "$BM" >"$T/expected"
   local n
@@ -192,9 +200,9 @@ section_boot() {
 
 # ---- the daemon: READY=1, restart with nothing to change, footprint, reaction latency, D-Bus ----
 section_daemon() {
-  presets
+  local n
+  n=$(presets)
   start_bus
-  local n=31
   # Start to READY=1 on an empty instance (every entry to register), without and with the bus.
   "$TOOL" ready --runs "$(runs 20 3)" --prepare "$FRESH" --out "$OUT/ready-fresh-nobus.json" -- \
     "$BINFMTD" --root "$ROOT" --binfmt-dir "$BM" --no-bus
@@ -202,6 +210,7 @@ section_daemon() {
     "$BINFMTD" --root "$ROOT" --binfmt-dir "$BM"
   # Restart with nothing to change.
   [ "$(entries)" = "$n" ] || die "expected $n entries, found $(entries)"
+  printf '{"entries": %s}\n' "$n" >"$OUT/daemon-entries.json"
   "$TOOL" ready --runs "$(runs 20 3)" --out "$OUT/ready-warm-nobus.json" -- \
     "$BINFMTD" --root "$ROOT" --binfmt-dir "$BM" --no-bus
   "$TOOL" ready --runs "$(runs 20 3)" --out "$OUT/ready-warm-bus.json" -- \
@@ -222,8 +231,8 @@ section_daemon() {
   awk '/^[0-9a-f]+-[0-9a-f]+ / {f = ($6 == "" ? "[anon]" : $6)} /^Rss:/ {rss[f] += $2}
        END {for (f in rss) if (rss[f] > 0) print rss[f], f}' "/proc/$DPID/smaps" | sort -rn >"$OUT/smaps-ready.txt"
 
-  # D-Bus: per-call latency with the 34 presets (31 registered, 3 disabled).
-  say "D-Bus calls with 34 entries"
+  # D-Bus: per-call latency with every preset defined (those of the host's family are not registered).
+  say "D-Bus calls with the presets ($n registered)"
   "$DBUS" --calls "$(runs 5000 200)" --warmup 200 --out "$OUT/dbus-34.json" \
     ping list describe getentry:qemu-aarch64
   local l0 cycles
@@ -286,7 +295,7 @@ interpreter = \"$T/interp/bench-interp\"
 
 # ---- idle wakeups over 60 s (runs alongside the other sections, in its own sandbox) ----
 section_idle() {
-  presets
+  presets >/dev/null
   start_bus
   start_daemon "$T/r.json"
   sleep 2
@@ -297,21 +306,23 @@ section_idle() {
   PIDS+=($!)
   wait $! # (interruptible: SIGTERM cleans up at once)
   b=$(ctxt "$DPID")
-  # reconciles: since the start, the first one included (its 31 writes must not wake another).
-  printf '{"seconds": %s, "ctxt_switches": %s, "threads": %s, "rss_kb": %s, "reconciles": %s}\n' \
+  # reconciles: since the start, the first one included (its writes must not wake another).
+  printf '{"seconds": %s, "ctxt_switches": %s, "threads": %s, "rss_kb": %s, "reconciles": %s, "entries": %s}\n' \
     "$secs" $((b - a)) "$(ls /proc/"$DPID"/task | wc -l)" "$(vmrss "$DPID")" \
-    "$(grep -c 'Reconciled:' "$T/binfmtd.log" || true)" >"$OUT/idle.json"
+    "$(grep -c 'Reconciled:' "$T/binfmtd.log" || true)" "$(entries)" >"$OUT/idle.json"
   stop_daemon
 }
 
-# ---- D-Bus with 1000 runtime entries (+ the 34 presets) ----
+# ---- D-Bus with 1000 runtime entries (+ the presets) ----
 section_dbus1000() {
-  presets
+  local n
+  n=$(presets)
   python3 "$GEN" ext-toml 1000 "$ROOT/run/binfmtd.d" "$T/interp/bench-interp"
+  config_shape "$ROOT/run/binfmtd.d" >"$OUT/dbus1000-config.json"
   start_bus
   start_daemon "$OUT/ready-1034.json"
-  [ "$(entries)" = 1031 ] || die "expected 1031 entries, found $(entries)"
-  say "D-Bus calls with 1034 entries"
+  [ "$(entries)" = $((n + 1000)) ] || die "expected $((n + 1000)) entries, found $(entries)"
+  say "D-Bus calls with 1000 runtime entries and the presets"
   "$DBUS" --calls "$(runs 1000 50)" --warmup 20 --out "$OUT/dbus-1034.json" ping list describe getentry:x00500
   printf '{"rss_kb": %s}\n' "$(vmrss "$DPID")" >"$OUT/footprint-1034.json"
   stop_daemon
@@ -321,6 +332,7 @@ section_dbus1000() {
 section_scale() {
   local n=$1 r calls
   python3 "$GEN" ext-toml "$n" "$ROOT/etc/binfmtd.d" "$T/interp/bench-interp"
+  config_shape "$ROOT/etc/binfmtd.d" >"$OUT/scale-$n-config.json"
   "$BINFMTD" --once --root "$ROOT" --binfmt-dir "$BM" 2>/dev/null
   [ "$(entries)" = "$n" ] || die "expected $n entries, found $(entries)"
   python3 "$GEN" lines "$BM" "$T/lines.txt"
