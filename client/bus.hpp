@@ -1,6 +1,8 @@
-// The one system-bus connection, the org.binfmtd1 proxy on it, and what bus errors mean to a user.
+// The one system-bus connection, the org.binfmtd1 proxy on it, and GetEntry's reply decoded;
+// what the bus's errors mean is errors.hpp.
 #pragma once
 
+#include "errors.hpp"
 #include "output.hpp"
 #include "spec.hpp"
 
@@ -48,9 +50,5 @@ VariantMap to_variants(const binfmt::Spec& spec);
 
 // GetEntry's a{sv}; keys missing or of an unexpected type stay empty.
 EntryInfo decode_entry(const VariantMap& entry);
-
-// Prints what went wrong and what to do about it; returns the exit code of PRODUCT.md:
-// 3 daemon not reachable, 4 permission denied, 5 no such entry, 1 anything else.
-int report_error(const sdbus::Error& error, const std::string& context = {});
 
 } // namespace binfmtctl

@@ -2,6 +2,8 @@
 // mapped 1:1 to D-Bus errors by the bus adaptor.
 #pragma once
 
+#include "api_errors.hpp"
+
 #include <stdexcept>
 #include <cstddef>
 #include <string>
@@ -11,8 +13,7 @@ namespace binfmtd {
 
 class ApiError : public std::runtime_error {
 public:
-    enum class Code { InvalidEntry, NoSuchEntry, AlreadyExists, UnsafeInterpreter, NativeConflict, NotMounted,
-                      KernelRejected, ReadOnly, AccessDenied };
+    using Code = binfmt::ApiErrorCode;
     ApiError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
     Code code() const { return code_; }
     // "org.binfmtd1.Error.InvalidEntry", or "org.freedesktop.DBus.Error.AccessDenied".
