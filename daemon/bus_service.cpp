@@ -2,6 +2,7 @@
 
 #include "api_error.hpp"
 #include "authorization.hpp"
+#include "entry_encode.hpp"
 #include "log.hpp"
 #include "spec_decode.hpp"
 #include "validate.hpp"
@@ -15,8 +16,8 @@ namespace binfmtd {
 namespace {
 constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
 
-// sdbus-c++ 1.2 only turns sdbus::Error into a reply; anything else would wedge
-// the connection (TOOLCHAIN.md pitfall 2). Every handler goes through this.
+// sdbus-c++ 1.2 only turns sdbus::Error into a reply; any other exception escaping a
+// handler would wedge the connection. Every handler goes through this.
 template <typename F> auto guarded(const char* method, F&& body) {
     try {
         return body();
@@ -75,19 +76,7 @@ BusService::List() {
 BusService::Variants BusService::GetEntry(const std::string& name) {
     return guarded("GetEntry", [&] {
         check_length("the entry name", name);
-        auto i = manager_.get(name);
-        return Variants{{"name", sdbus::Variant(for_dbus(i.name))},
-                        {"kind", sdbus::Variant(i.kind)},
-                        {"interpreter", sdbus::Variant(for_dbus(i.interpreter))},
-                        {"magic", sdbus::Variant(std::vector<std::uint8_t>(i.magic.begin(), i.magic.end()))},
-                        {"mask", sdbus::Variant(std::vector<std::uint8_t>(i.mask.begin(), i.mask.end()))},
-                        {"offset", sdbus::Variant(i.offset)},
-                        {"extension", sdbus::Variant(for_dbus(i.extension))},
-                        {"flags", sdbus::Variant(i.flags)},
-                        {"enabled", sdbus::Variant(i.enabled)},
-                        {"state", sdbus::Variant(i.state)},
-                        {"origin", sdbus::Variant(for_dbus(i.origin))},
-                        {"error", sdbus::Variant(for_dbus(i.error))}};
+        return entry_variants(manager_.get(name));
     });
 }
 

@@ -1,6 +1,7 @@
 #include "manager.hpp"
 
 #include "api_error.hpp"
+#include "entry_record_json.hpp"
 #include "log.hpp"
 #include "matcher.hpp"
 #include "validate.hpp"
@@ -93,11 +94,7 @@ EntryInfo Manager::get(const std::string& name) const {
 
 std::string Manager::describe() const {
     nlohmann::json entries = nlohmann::json::array();
-    for (auto& i : list())
-        entries.push_back({{"name", i.name}, {"kind", i.kind}, {"interpreter", i.interpreter},
-                           {"magic", binfmt::to_hex(i.magic)}, {"mask", binfmt::to_hex(i.mask)},
-                           {"offset", i.offset}, {"extension", i.extension}, {"flags", i.flags},
-                           {"enabled", i.enabled}, {"state", i.state}, {"origin", i.origin}, {"error", i.error}});
+    for (auto& i : list()) entries.push_back(binfmt::entry_to_json<nlohmann::json>(i));
     nlohmann::json doc = {{"version", BINFMTD_VERSION}, {"mounted", mounted_}, {"binfmt_dir", fs_.dir()},
                           {"summary", last_.summary()}, {"entries", entries}};
     // Kernel entry names and paths are bytes: invalid UTF-8 becomes U+FFFD rather than an exception.

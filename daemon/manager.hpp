@@ -4,6 +4,7 @@
 
 #include "binfmt_fs.hpp"
 #include "definitions.hpp"
+#include "entry_record.hpp"
 #include "reconciler.hpp"
 #include "spec.hpp"
 
@@ -14,14 +15,7 @@
 
 namespace binfmtd {
 
-struct EntryInfo {
-    std::string name, kind, interpreter;
-    binfmt::Bytes magic, mask;
-    std::uint32_t offset = 0;
-    std::string extension, flags;
-    bool enabled = false;
-    std::string state, origin, error;
-};
+using EntryInfo = binfmt::EntryRecord;
 
 struct RegisterOptions {
     bool persist = false;
