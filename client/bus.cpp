@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <string_view>
-#include <type_traits>
 #include <unistd.h>
 
 namespace binfmtctl {
@@ -59,30 +57,6 @@ VariantMap to_variants(const binfmt::Spec& spec) {
     for (auto& [key, value] : spec)
         map[key] = std::visit([](const auto& v) { return sdbus::Variant(v); }, value);
     return map;
-}
-
-namespace {
-template <typename T> void take(const VariantMap& map, const char* key, T& out) {
-    auto it = map.find(key);
-    if (it != map.end() && it->second.containsValueOfType<T>()) out = it->second.get<T>();
-}
-} // namespace
-
-EntryInfo decode_entry(const VariantMap& m) {
-    EntryInfo e;
-    take(m, "name", e.name);
-    take(m, "kind", e.kind);
-    take(m, "interpreter", e.interpreter);
-    take(m, "magic", e.magic);
-    take(m, "mask", e.mask);
-    take(m, "offset", e.offset);
-    take(m, "extension", e.extension);
-    take(m, "flags", e.flags);
-    take(m, "enabled", e.enabled);
-    take(m, "state", e.state);
-    take(m, "origin", e.origin);
-    take(m, "error", e.error);
-    return e;
 }
 
 } // namespace binfmtctl

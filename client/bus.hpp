@@ -1,7 +1,8 @@
-// The one system-bus connection, the org.binfmtd1 proxy on it, and GetEntry's reply decoded;
-// what the bus's errors mean is errors.hpp.
+// The one system-bus connection and the org.binfmtd1 proxy on it; with it, what GetEntry's
+// reply and the bus's errors mean (entry_decode.hpp, errors.hpp).
 #pragma once
 
+#include "entry_decode.hpp"
 #include "errors.hpp"
 #include "output.hpp"
 #include "spec.hpp"
@@ -14,8 +15,6 @@
 #include <string>
 
 namespace binfmtctl {
-
-using VariantMap = std::map<std::string, sdbus::Variant>;
 
 // Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS selects another) and makes a proxy for
 // org.binfmtd1 at /org/binfmtd1 on that same connection: no second connection, no loop thread.
@@ -47,8 +46,5 @@ private:
 
 // A definition as Register's spec a{sv}.
 VariantMap to_variants(const binfmt::Spec& spec);
-
-// GetEntry's a{sv}; keys missing or of an unexpected type stay empty.
-EntryInfo decode_entry(const VariantMap& entry);
 
 } // namespace binfmtctl
