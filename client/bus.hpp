@@ -4,6 +4,7 @@
 
 #include "entry_decode.hpp"
 #include "errors.hpp"
+#include "noncopyable.hpp"
 #include "output.hpp"
 #include "spec.hpp"
 
@@ -18,13 +19,11 @@ namespace binfmtctl {
 
 // Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS selects another) and makes a proxy for
 // org.binfmtd1 at /org/binfmtd1 on that same connection: no second connection, no loop thread.
-class Bus {
+class Bus : binfmt::NonCopyable {
 public:
     // Throws sdbus::Error named org.freedesktop.DBus.Error.NoServer when the bus cannot be reached.
     Bus();
     ~Bus();
-    Bus(const Bus&) = delete;
-    Bus& operator=(const Bus&) = delete;
 
     org::binfmtd1::Manager_proxy& manager();
 
