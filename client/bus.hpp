@@ -1,6 +1,10 @@
-// The one system-bus connection, the org.binfmtd1 proxy on it, and what bus errors mean to a user.
+// The one system-bus connection and the org.binfmtd1 proxy on it; with it, what GetEntry's
+// reply and the bus's errors mean (entry_decode.hpp, errors.hpp).
 #pragma once
 
+#include "entry_decode.hpp"
+#include "errors.hpp"
+#include "noncopyable.hpp"
 #include "output.hpp"
 #include "spec.hpp"
 
@@ -13,17 +17,13 @@
 
 namespace binfmtctl {
 
-using VariantMap = std::map<std::string, sdbus::Variant>;
-
 // Connects to the system bus (DBUS_SYSTEM_BUS_ADDRESS selects another) and makes a proxy for
 // org.binfmtd1 at /org/binfmtd1 on that same connection: no second connection, no loop thread.
-class Bus {
+class Bus : binfmt::NonCopyable {
 public:
     // Throws sdbus::Error named org.freedesktop.DBus.Error.NoServer when the bus cannot be reached.
     Bus();
     ~Bus();
-    Bus(const Bus&) = delete;
-    Bus& operator=(const Bus&) = delete;
 
     org::binfmtd1::Manager_proxy& manager();
 
@@ -45,12 +45,5 @@ private:
 
 // A definition as Register's spec a{sv}.
 VariantMap to_variants(const binfmt::Spec& spec);
-
-// GetEntry's a{sv}; keys missing or of an unexpected type stay empty.
-EntryInfo decode_entry(const VariantMap& entry);
-
-// Prints what went wrong and what to do about it; returns the exit code of PRODUCT.md:
-// 3 daemon not reachable, 4 permission denied, 5 no such entry, 1 anything else.
-int report_error(const sdbus::Error& error, const std::string& context = {});
 
 } // namespace binfmtctl

@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include "entry_record_json.hpp"
 #include "table.hpp"
 
 #include <fmt/format.h>
@@ -42,20 +43,9 @@ void print_list(const std::vector<ListRow>& rows, const OutputOptions& out) {
     if (out.legend) std::printf("\n%s listed.\n", plural(rows.size(), "entry", "entries").c_str());
 }
 
-void print_entry(const EntryInfo& e, const OutputOptions& out) {
+void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out) {
     if (out.json) {
-        nlohmann::ordered_json doc = {{"name", e.name},
-                                      {"kind", e.kind},
-                                      {"interpreter", e.interpreter},
-                                      {"magic", binfmt::to_hex(e.magic)},
-                                      {"mask", binfmt::to_hex(e.mask)},
-                                      {"offset", e.offset},
-                                      {"extension", e.extension},
-                                      {"flags", e.flags},
-                                      {"enabled", e.enabled},
-                                      {"state", e.state},
-                                      {"origin", e.origin},
-                                      {"error", e.error}};
+        const auto doc = binfmt::entry_to_json<nlohmann::ordered_json>(e);
         std::puts(doc.dump(2).c_str());
         return;
     }
@@ -91,7 +81,7 @@ void print_summary(const std::string& describe_json) {
     const bool mounted = doc.contains("mounted") && doc["mounted"].is_boolean() && doc["mounted"].get<bool>();
     const std::string dir = text(doc, "binfmt_dir");
 
-    // Counts in the order of PRODUCT.md, then any state this client does not know.
+    // Counts in a fixed order, the usual states first, then any state this client does not know.
     constexpr std::array<std::string_view, 5> kStates{"active", "disabled", "pending", "failed", "foreign"};
     std::map<std::string, std::size_t> counts;
     std::vector<Field> failed;

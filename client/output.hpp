@@ -1,9 +1,8 @@
 // Rendering of what the daemon returns: tables and status fields for people, JSON for scripts.
 #pragma once
 
-#include "bytes.hpp"
+#include "entry_record.hpp"
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,16 +18,6 @@ struct ListRow {
     std::string name, kind, interpreter, flags, state, origin;
 };
 
-// GetEntry()'s a{sv}, decoded (missing keys stay empty).
-struct EntryInfo {
-    std::string name, kind, interpreter;
-    binfmt::Bytes magic, mask;
-    std::uint32_t offset = 0;
-    std::string extension, flags;
-    bool enabled = true;
-    std::string state, origin, error;
-};
-
 // One row of Resolve(): a(ss).
 struct Match {
     std::string name, interpreter;
@@ -38,7 +27,7 @@ struct Match {
 void print_list(const std::vector<ListRow>& rows, const OutputOptions& out);
 
 // `status NAME`: labelled fields, or with --json one object shaped like an entry of Describe().
-void print_entry(const EntryInfo& entry, const OutputOptions& out);
+void print_entry(const binfmt::EntryRecord& entry, const OutputOptions& out);
 
 // `status`: a summary of Describe()'s document (text only; --json prints the document itself).
 // Throws std::runtime_error when the document is not the expected JSON.

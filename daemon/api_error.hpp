@@ -1,6 +1,8 @@
-// Errors the API reports by name (org.binfmtd1.Error.*), raised by the core and
-// mapped 1:1 to D-Bus errors by the bus adaptor.
+// The bus edge's exception: an API error by name (org.binfmtd1.Error.*), thrown while decoding
+// or authorizing a call, or from a core Failure, and turned into the D-Bus error by the adaptor.
 #pragma once
+
+#include "api_errors.hpp"
 
 #include <stdexcept>
 #include <cstddef>
@@ -11,8 +13,7 @@ namespace binfmtd {
 
 class ApiError : public std::runtime_error {
 public:
-    enum class Code { InvalidEntry, NoSuchEntry, AlreadyExists, UnsafeInterpreter, NativeConflict, NotMounted,
-                      KernelRejected, ReadOnly, AccessDenied };
+    using Code = binfmt::ApiErrorCode;
     ApiError(Code code, const std::string& message) : std::runtime_error(message), code_(code) {}
     Code code() const { return code_; }
     // "org.binfmtd1.Error.InvalidEntry", or "org.freedesktop.DBus.Error.AccessDenied".

@@ -88,7 +88,7 @@ std::optional<binfmt::KernelEntry> BinfmtFs::read_entry(const std::string& name)
 
 Status BinfmtFs::write_file(const std::string& path, std::string_view data) const {
     auto failed = [&](int err) {
-        return Failure{ApiError::Code::KernelRejected, fmt::format("cannot write \"{}\": {}", path, std::strerror(err)),
+        return Failure{binfmt::ApiErrorCode::KernelRejected, fmt::format("cannot write \"{}\": {}", path, std::strerror(err)),
                        err};
     };
     binfmt::UniqueFd f(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));

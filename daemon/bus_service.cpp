@@ -2,6 +2,7 @@
 
 #include "api_error.hpp"
 #include "authorization.hpp"
+#include "entry_encode.hpp"
 #include "log.hpp"
 #include "spec_decode.hpp"
 #include "validate.hpp"
@@ -80,19 +81,9 @@ BusService::List() {
 BusService::Variants BusService::GetEntry(const std::string& name) {
     return guarded("GetEntry", [&] {
         check_length("the entry name", name);
-        auto i = manager_.get(name);
-        return Variants{{"name", sdbus::Variant(for_dbus(i.name))},
-                        {"kind", sdbus::Variant(i.kind)},
-                        {"interpreter", sdbus::Variant(for_dbus(i.interpreter))},
-                        {"magic", sdbus::Variant(std::vector<std::uint8_t>(i.magic.begin(), i.magic.end()))},
-                        {"mask", sdbus::Variant(std::vector<std::uint8_t>(i.mask.begin(), i.mask.end()))},
-                        {"offset", sdbus::Variant(i.offset)},
-                        {"extension", sdbus::Variant(for_dbus(i.extension))},
-                        {"flags", sdbus::Variant(i.flags)},
-                        {"enabled", sdbus::Variant(i.enabled)},
-                        {"state", sdbus::Variant(i.state)},
-                        {"origin", sdbus::Variant(for_dbus(i.origin))},
-                        {"error", sdbus::Variant(for_dbus(i.error))}};
+        auto entry = manager_.get(name);
+        if (!entry.ok()) reply_failure(entry.failure());
+        return entry_variants(entry.value());
     });
 }
 

@@ -72,7 +72,7 @@ std::vector<std::string> DefinitionFiles::remove_stale_temporaries() const {
 Status DefinitionFiles::remove(const std::string& name, bool persist) const {
     const std::string file = path(name, persist);
     if (::unlink(file.c_str()) != 0 && errno != ENOENT)
-        return Failure{ApiError::Code::ReadOnly, fmt::format("cannot remove \"{}\": {}", file, std::strerror(errno)),
+        return Failure{binfmt::ApiErrorCode::ReadOnly, fmt::format("cannot remove \"{}\": {}", file, std::strerror(errno)),
                        errno};
     fsync_dir(persist ? persist_dir_ : runtime_dir_);
     return {};

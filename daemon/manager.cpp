@@ -1,6 +1,7 @@
 #include "manager.hpp"
 
 #include "api_error.hpp"
+#include "entry_record_json.hpp"
 #include "log.hpp"
 #include "matcher.hpp"
 #include "validate.hpp"
@@ -16,9 +17,7 @@
 namespace binfmtd {
 
 namespace {
-using Code = ApiError::Code;
-
-[[noreturn]] void fail(Code code, std::string message) { throw ApiError(code, std::move(message)); }
+using Code = binfmt::ApiErrorCode;
 
 // The API error a failed check becomes.
 Code refusal_code(binfmt::Verdict::Kind kind) {
@@ -64,8 +63,8 @@ const binfmt::PlannedEntry* Manager::planned(const std::string& name) const {
     return it == last_.entries.end() ? nullptr : &*it;
 }
 
-EntryInfo Manager::info(const binfmt::PlannedEntry& pe) const {
-    EntryInfo i;
+binfmt::EntryRecord Manager::info(const binfmt::PlannedEntry& pe) const {
+    binfmt::EntryRecord i;
     i.name = pe.name;
     i.state = std::string(binfmt::state_name(pe.state));
     i.error = pe.error;
@@ -88,24 +87,20 @@ EntryInfo Manager::info(const binfmt::PlannedEntry& pe) const {
     return i;
 }
 
-std::vector<EntryInfo> Manager::list() const {
-    std::vector<EntryInfo> out;
+std::vector<binfmt::EntryRecord> Manager::list() const {
+    std::vector<binfmt::EntryRecord> out;
     for (auto& pe : last_.entries) out.push_back(info(pe));
     return out;
 }
 
-EntryInfo Manager::get(const std::string& name) const {
+Result<binfmt::EntryRecord> Manager::get(const std::string& name) const {
     if (auto* pe = planned(name)) return info(*pe);
-    fail(Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name)));
+    return Failure{Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name))};
 }
 
 std::string Manager::describe() const {
     nlohmann::json entries = nlohmann::json::array();
-    for (auto& i : list())
-        entries.push_back({{"name", i.name}, {"kind", i.kind}, {"interpreter", i.interpreter},
-                           {"magic", binfmt::to_hex(i.magic)}, {"mask", binfmt::to_hex(i.mask)},
-                           {"offset", i.offset}, {"extension", i.extension}, {"flags", i.flags},
-                           {"enabled", i.enabled}, {"state", i.state}, {"origin", i.origin}, {"error", i.error}});
+    for (auto& i : list()) entries.push_back(binfmt::entry_to_json<nlohmann::json>(i));
     nlohmann::json doc = {{"version", BINFMTD_VERSION}, {"mounted", writable_}, {"binfmt_dir", kernel_.dir()},
                           {"summary", last_.summary()}, {"entries", entries}};
     // Kernel entry names and paths are bytes: invalid UTF-8 becomes U+FFFD rather than an exception.

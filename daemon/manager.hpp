@@ -3,6 +3,7 @@
 #pragma once
 
 #include "definitions.hpp"
+#include "entry_record.hpp"
 #include "kernel.hpp"
 #include "reconciler.hpp"
 #include "spec.hpp"
@@ -14,15 +15,6 @@
 #include <vector>
 
 namespace binfmtd {
-
-struct EntryInfo {
-    std::string name, kind, interpreter;
-    binfmt::Bytes magic, mask;
-    std::uint32_t offset = 0;
-    std::string extension, flags;
-    bool enabled = false;
-    std::string state, origin, error;
-};
 
 struct RegisterOptions {
     bool persist = false;
@@ -37,8 +29,8 @@ public:
     // Re-reads configuration and kernel, reconciles, reports changes.
     void reload();
 
-    std::vector<EntryInfo> list() const;
-    EntryInfo get(const std::string& name) const; // ApiError NoSuchEntry
+    std::vector<binfmt::EntryRecord> list() const;
+    Result<binfmt::EntryRecord> get(const std::string& name) const; // NoSuchEntry
     std::string describe() const;                 // JSON
     // binfmt_misc is mounted and takes writes (the D-Bus property Mounted, today).
     bool writable() const { return writable_; }
@@ -59,7 +51,7 @@ public:
 
 private:
     const binfmt::PlannedEntry* planned(const std::string& name) const;
-    EntryInfo info(const binfmt::PlannedEntry& pe) const;
+    binfmt::EntryRecord info(const binfmt::PlannedEntry& pe) const;
 
     Kernel& kernel_;
     Reconciler reconciler_;

@@ -90,7 +90,7 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
             continue;
         }
         report.wrote_register = report.wrote_register || !a.line.empty();
-        auto s = a.line.empty() ? Status(Failure{ApiError::Code::KernelRejected, "unencodable", EINVAL})
+        auto s = a.line.empty() ? Status(Failure{binfmt::ApiErrorCode::KernelRejected, "unencodable", EINVAL})
                                 : kernel_.add(a.line);
         if (!s.ok()) {
             mark_failed(a.name, fmt::format("the kernel rejected the registration: {}", std::strerror(s.failure().errnum)));

@@ -24,7 +24,7 @@ Result<RuntimeState> StateStore::load() const {
     if (!in) return state;
     auto doc = nlohmann::json::parse(in, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc["owned"].is_object() || !doc["unregistered"].is_array())
-        return Failure{ApiError::Code::ReadOnly, fmt::format("\"{}\" is corrupt", path_)};
+        return Failure{binfmt::ApiErrorCode::ReadOnly, fmt::format("\"{}\" is corrupt", path_)};
     for (auto& [name, value] : doc["owned"].items())
         if (value.is_object())
             state.owned[name] = {name, value.value("origin", std::string()), value.value("pinned", std::string()),

@@ -3,7 +3,7 @@
 // reaches a caller. Unexpected failures (the event loop or inotify cannot be set up) throw.
 #pragma once
 
-#include "api_error.hpp"
+#include "api_errors.hpp"
 
 #include <optional>
 #include <string>
@@ -13,7 +13,7 @@
 namespace binfmtd {
 
 struct Failure {
-    ApiError::Code code;
+    binfmt::ApiErrorCode code;
     std::string message;
     int errnum = 0; // the errno behind it, when there is one
 };

@@ -84,7 +84,7 @@ public:
 
 private:
     static binfmtd::Status fail(int err, const std::string& what) {
-        return binfmtd::Failure{binfmtd::ApiError::Code::KernelRejected,
+        return binfmtd::Failure{binfmt::ApiErrorCode::KernelRejected,
                                 fmt::format("cannot write \"{}\": {}", what, std::strerror(err)), err};
     }
     // The text of /proc/sys/fs/binfmt_misc/NAME, as fs/binfmt_misc.c prints it.

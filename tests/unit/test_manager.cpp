@@ -7,11 +7,10 @@
 #include <catch2/catch.hpp>
 
 using binfmt::State;
-using binfmtd::ApiError;
 using binfmtd::Manager;
 using unit::FakeKernel;
 using unit::TempTree;
-using Code = ApiError::Code;
+using Code = binfmt::ApiErrorCode;
 
 namespace {
 struct Fixture {
@@ -59,7 +58,8 @@ TEST_CASE("manager: Register writes a runtime definition and registers it", "[ma
     CHECK(f.kernel.writes == std::vector<std::string>{"+xx"});
     CHECK(f.state("xx") == State::Active);
     CHECK(f.changes == std::vector<std::string>{"xx=active"});
-    CHECK(f.manager->get("xx").origin == "runtime");
+    CHECK(f.manager->get("xx").value().origin == "runtime");
+    CHECK(f.manager->get("nothing").failure().code == Code::NoSuchEntry);
 }
 
 TEST_CASE("manager: Register with persist writes /etc and supersedes the runtime copy", "[manager]") {

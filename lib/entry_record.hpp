@@ -1,0 +1,58 @@
+// One entry as the API reports it (GetEntry, Describe, List, binfmtctl status), and the one
+// table of its keys that every encoder and decoder walks, so that they cannot disagree.
+#pragma once
+
+#include "bytes.hpp"
+
+#include <concepts>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+
+namespace binfmt {
+
+struct EntryRecord {
+    std::string name, kind, interpreter;
+    Bytes magic, mask;
+    std::uint32_t offset = 0;
+    std::string extension, flags;
+    bool enabled = false;
+    std::string state, origin, error;
+
+    bool operator==(const EntryRecord&) const = default;
+};
+
+// A key of the record and the member that holds its value; the member's C++ type decides
+// the value's D-Bus type and JSON form.
+template <typename T> struct EntryField {
+    std::string_view key;
+    T EntryRecord::*member;
+};
+
+// Every key, in the order JSON lists them. A new key is a member above and one line here.
+inline constexpr std::tuple kEntryFields{
+    EntryField{"name", &EntryRecord::name},
+    EntryField{"kind", &EntryRecord::kind},
+    EntryField{"interpreter", &EntryRecord::interpreter},
+    EntryField{"magic", &EntryRecord::magic},
+    EntryField{"mask", &EntryRecord::mask},
+    EntryField{"offset", &EntryRecord::offset},
+    EntryField{"extension", &EntryRecord::extension},
+    EntryField{"flags", &EntryRecord::flags},
+    EntryField{"enabled", &EntryRecord::enabled},
+    EntryField{"state", &EntryRecord::state},
+    EntryField{"origin", &EntryRecord::origin},
+    EntryField{"error", &EntryRecord::error},
+};
+
+// Calls visit(key, value) for every field of `record` in table order; the value is a
+// reference to the member, const when the record is.
+template <typename Record, typename Visit>
+    requires std::same_as<std::remove_const_t<Record>, EntryRecord>
+void for_each_field(Record& record, Visit&& visit) {
+    std::apply([&](const auto&... field) { (visit(field.key, record.*field.member), ...); }, kEntryFields);
+}
+
+} // namespace binfmt
