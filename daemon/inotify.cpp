@@ -16,10 +16,10 @@ namespace fs = std::filesystem;
 namespace binfmtd {
 
 Inotify::Inotify() : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
-    if (fd_ < 0) throw std::runtime_error(fmt::format("inotify_init1: {}", std::strerror(errno)));
+    if (!fd_) throw std::runtime_error(fmt::format("inotify_init1: {}", std::strerror(errno)));
 }
 
-Inotify::~Inotify() { ::close(fd_); }
+bool Inotify::add(const std::string& path, std::uint32_t mask) { return ::inotify_add_watch(fd(), path.c_str(), mask) >= 0; }
 
 bool Inotify::set(const Dirs& dirs, std::uint32_t mask) {
     struct Want {
@@ -50,7 +50,7 @@ bool Inotify::set(const Dirs& dirs, std::uint32_t mask) {
     std::map<int, std::set<std::string>> fresh;
     for (auto& [path, w] : want) {
         // Without IN_MASK_ADD: a directory watched before gets exactly this mask.
-        const int wd = ::inotify_add_watch(fd_, path.c_str(), w.mask);
+        const int wd = ::inotify_add_watch(fd(), path.c_str(), w.mask);
         if (wd < 0) {
             complete = complete && errno != ENOENT && errno != ENOTDIR;
             continue;
@@ -58,7 +58,7 @@ bool Inotify::set(const Dirs& dirs, std::uint32_t mask) {
         fresh[wd].merge(w.names); // two paths may be one directory
     }
     for (const auto& [wd, names] : names_)
-        if (!fresh.count(wd)) ::inotify_rm_watch(fd_, wd);
+        if (!fresh.count(wd)) ::inotify_rm_watch(fd(), wd);
     names_ = std::move(fresh);
     return complete;
 }
@@ -66,7 +66,7 @@ bool Inotify::set(const Dirs& dirs, std::uint32_t mask) {
 void Inotify::read(const std::function<void(int wd, std::uint32_t mask, std::string_view name)>& on_event) {
     alignas(struct inotify_event) char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)];
     ssize_t n;
-    while ((n = ::read(fd_, buf, sizeof buf)) > 0)
+    while ((n = ::read(fd(), buf, sizeof buf)) > 0)
         for (char* p = buf; p < buf + n;) {
             auto* ev = reinterpret_cast<struct inotify_event*>(p);
             p += sizeof(struct inotify_event) + ev->len;

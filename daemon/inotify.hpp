@@ -4,6 +4,9 @@
 // closing one waits for an RCU grace period (~10 ms seen here).
 #pragma once
 
+#include "noncopyable.hpp"
+#include "unique_fd.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -13,14 +16,13 @@
 
 namespace binfmtd {
 
-class Inotify {
+class Inotify : binfmt::NonCopyable {
 public:
     Inotify();
-    ~Inotify();
-    Inotify(const Inotify&) = delete;
-    Inotify& operator=(const Inotify&) = delete;
 
-    int fd() const { return fd_; }
+    int fd() const { return fd_.get(); }
+    // Watches `path` itself (not as a set member) for `mask`; false with errno set on failure.
+    bool add(const std::string& path, std::uint32_t mask);
 
     // dir -> file names that matter in it (empty: every name). A directory that does
     // not exist is waited for: its nearest existing ancestor is watched for the
@@ -34,7 +36,7 @@ public:
     void read(const std::function<void(int wd, std::uint32_t mask, std::string_view name)>& on_event);
 
 private:
-    int fd_ = -1;
+    binfmt::UniqueFd fd_;
     std::map<int, std::set<std::string>> names_; // per watch descriptor; "" = every name
 };
 

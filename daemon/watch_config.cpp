@@ -1,0 +1,39 @@
+#include "watch_config.hpp"
+
+#include <sys/epoll.h>
+#include <sys/inotify.h>
+
+namespace binfmtd {
+
+namespace {
+constexpr const char* kWhy = "the configuration changed";
+} // namespace
+
+std::uint32_t directory_change_mask() {
+    return IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB |
+           IN_DELETE_SELF | IN_MOVE_SELF;
+}
+
+ConfigWatch::ConfigWatch(EventLoop& loop, std::vector<std::string> dirs, ReconcileScheduler& scheduler)
+    : dirs_(std::move(dirs)), scheduler_(scheduler) {
+    arm();
+    source_ = loop.add_io(inotify_.fd(), EPOLLIN, [this](std::uint32_t) {
+        if (!inotify_.drain()) return;
+        rearm_ = true; // directories may have appeared or gone
+        scheduler_.schedule(kWhy, ReconcileScheduler::Urgency::Settle);
+    });
+}
+
+void ConfigWatch::rearm_if_needed() {
+    if (rearm_) rearm_ = false, arm();
+}
+
+void ConfigWatch::arm() {
+    Inotify::Dirs dirs;
+    for (auto& dir : dirs_) dirs[dir];
+    if (inotify_.set(dirs, directory_change_mask())) return;
+    rearm_ = true; // a directory vanished meanwhile: look again after the debounce
+    scheduler_.schedule(kWhy, ReconcileScheduler::Urgency::Settle);
+}
+
+} // namespace binfmtd

@@ -1,0 +1,34 @@
+// The configuration directories: any change there asks for a reconcile once files settle.
+// A directory that does not exist yet is waited for (its nearest existing ancestor is watched).
+#pragma once
+
+#include "event_loop.hpp"
+#include "inotify.hpp"
+#include "reconcile_scheduler.hpp"
+
+#include <string>
+#include <vector>
+
+namespace binfmtd {
+
+class ConfigWatch : binfmt::NonCopyable {
+public:
+    ConfigWatch(EventLoop& loop, std::vector<std::string> dirs, ReconcileScheduler& scheduler);
+    // Before a reconcile: directories may have appeared or gone since the last event.
+    void rearm_if_needed();
+
+private:
+    void arm();
+
+    std::vector<std::string> dirs_;
+    ReconcileScheduler& scheduler_;
+    Inotify inotify_;
+    EventLoop::Source source_;
+    bool rearm_ = false;
+};
+
+// What a change in a watched directory is: IN_MODIFY too, so that a file truncated and then
+// written restarts the debounce at the truncation.
+std::uint32_t directory_change_mask();
+
+} // namespace binfmtd

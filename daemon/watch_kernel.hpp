@@ -1,0 +1,46 @@
+// The binfmt_misc table: another tool's registration, removal or flush asks for an urgent
+// reconcile; binfmtd's own writes do not. While mounted, binfmt_misc is held open, so that
+// another tool's umount fails instead of silently wiping the table.
+#pragma once
+
+#include "event_loop.hpp"
+#include "inotify.hpp"
+#include "reconcile_scheduler.hpp"
+#include "unique_fd.hpp"
+
+#include <memory>
+#include <set>
+#include <string>
+
+namespace binfmtd {
+
+// The writes a reconcile made to binfmt_misc: their inotify events are ours.
+struct OwnWrites {
+    bool register_file = false;
+    std::set<std::string> entries;
+};
+
+class KernelTableWatch : binfmt::NonCopyable {
+public:
+    KernelTableWatch(EventLoop& loop, std::string dir, ReconcileScheduler& scheduler);
+    // After each reconcile: its own events are dropped, anyone else's ask for another reconcile;
+    // the watch follows the mount (a new mount needs a new watch).
+    void update(bool mounted, const OwnWrites& own);
+    // Before a reconcile: the events so far are read with the table anyway.
+    void discard_events() { drain(nullptr); }
+
+private:
+    // True when an event queued so far is not explained by `own` (nullptr: none is).
+    bool drain(const OwnWrites* own);
+    void arm(bool mounted);
+
+    EventLoop& loop_;
+    std::string dir_;
+    ReconcileScheduler& scheduler_;
+    std::unique_ptr<Inotify> inotify_; // per mount: its watch ends with the mount
+    EventLoop::Source source_;
+    binfmt::UniqueFd hold_;
+    bool gone_ = false; // the watch ended (unmounted): make a new one at the next update
+};
+
+} // namespace binfmtd
