@@ -14,6 +14,7 @@ PROBE_OUT='' PROBE_RC=0
 CHECKS=0
 
 # probe ARGS...: binfmtd-probe on the private bus; sets PROBE_OUT (stdout+stderr) and PROBE_RC.
+# shellcheck disable=SC2034 # PROBE_RC: for the scenarios
 probe() {
   PROBE_RC=0
   PROBE_OUT=$("$PROBE" "$@" 2>&1) || PROBE_RC=$?

@@ -228,6 +228,7 @@ stage2() {
   wait_until 5 sh -c "grep -qx 'extension .reloadtwo' $B/boot-reload" \
     || fail "systemctl reload did not apply the change: $(cat $B/boot-reload 2>&1)"
   assert_contains "$(journalctl -b --no-pager -u binfmtd --since "$since")" "Reloading (SIGHUP)" "journal after reload"
+  # shellcheck disable=SC2016 # the script is for the inner sh, which expands it
   wait_until 5 sh -c '[ "$(systemctl show -P ActiveState binfmtd)" = active ]' || fail "binfmtd not active after reload"
   assert_eq 0 "$(prop binfmtd NRestarts)" "NRestarts after reload"
 
@@ -255,6 +256,7 @@ stage2() {
     "Mounted property without binfmt_misc"
   mount -t binfmt_misc binfmt_misc $B
   wait_until 5 test -e $B/boot-ext || fail "binfmtd did not register boot-ext on a binfmt_misc mounted after its start"
+  # shellcheck disable=SC2016 # the script is for the inner sh, which expands it
   wait_until 5 sh -c '[ "$(binfmtctl --no-legend list | awk '"'"'$1 == "boot-magic" { print $5 }'"'"')" = active ]' \
     || fail "boot-magic did not become active: $(binfmtctl --no-legend list)"
   systemctl unmask --runtime --quiet proc-sys-fs-binfmt_misc.mount
