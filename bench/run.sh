@@ -82,6 +82,7 @@ export BENCH_OUTER_USERNS
 # tool, anchors included, runs at the same priority).
 prio=(nice -n -10)
 sandbox() { "${prio[@]}" unshare --user --map-root-user --mount --propagation private bash "$top/bench/sandbox.sh" "$@"; }
+# shellcheck disable=SC2016 # the script is for the inner sh, which expands it
 sandbox_ok=$(unshare --user --map-root-user --mount sh -c \
   'd=$(mktemp -d) && mount -t binfmt_misc binfmt_misc "$d" && test -w "$d/register"; rc=$?; umount "$d" 2>/dev/null; rmdir "$d"; exit $rc' 2>&1) \
   || die "this kernel cannot mount a private binfmt_misc in a user namespace (Linux >= 6.7 needed): $sandbox_ok"

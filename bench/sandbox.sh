@@ -47,6 +47,7 @@ mkdir -p "$ROOT/etc/binfmtd.d" "$ROOT/run" "$T/interp"
 mount -t tmpfs -o mode=0755 tmpfs "$ROOT/run"
 
 mount -t binfmt_misc binfmt_misc "$BM" || die "cannot mount a private binfmt_misc instance (needs Linux >= 6.7)"
+# shellcheck disable=SC2012 # binfmt_misc names, compared as ls sorts them
 [ "$(ls -A "$BM" | tr '\n' ' ')" = "register status " ] || die "$BM is not a fresh, empty instance"
 FRESH="umount $BM && mount -t binfmt_misc binfmt_misc $BM && rm -rf $ROOT/run/binfmtd"
 
@@ -307,6 +308,7 @@ section_idle() {
   wait $! # (interruptible: SIGTERM cleans up at once)
   b=$(ctxt "$DPID")
   # reconciles: since the start, the first one included (its writes must not wake another).
+  # shellcheck disable=SC2012 # counts the task ids (digits) of $DPID
   printf '{"seconds": %s, "ctxt_switches": %s, "threads": %s, "rss_kb": %s, "reconciles": %s, "entries": %s}\n' \
     "$secs" $((b - a)) "$(ls /proc/"$DPID"/task | wc -l)" "$(vmrss "$DPID")" \
     "$(grep -c 'Reconciled:' "$T/binfmtd.log" || true)" "$(entries)" >"$OUT/idle.json"
@@ -344,8 +346,10 @@ section_scale() {
   "$TOOL" run --runs "$(runs $r 2)" --warmup 1 --out "$OUT/scale-$n-noop.json" binfmtd "$once"
   if [ "$n" = 1000 ] && command -v valgrind >/dev/null; then
     # Where the per-entry time goes: a no-op reconcile of 1000 entries (callgrind), and its syscalls.
+    # shellcheck disable=SC2086 # $once is a command line (one string for $TOOL), split here on purpose
     valgrind --tool=callgrind --callgrind-out-file="$T/callgrind.out" $once >/dev/null 2>&1
     callgrind_annotate --inclusive=yes "$T/callgrind.out" 2>/dev/null | head -n 60 >"$OUT/callgrind-scale-1000-noop.txt" || true
+    # shellcheck disable=SC2086 # as above
     strace -f -c -o "$OUT/strace-scale-1000-noop.txt" $once >/dev/null 2>&1
   fi
   start_bus

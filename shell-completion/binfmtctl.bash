@@ -24,7 +24,7 @@ _binfmtctl() {
         --interpreter) _filedir; return ;;
         --file) _filedir toml; return ;;
         --preset)
-            COMPREPLY=($(compgen -W "$(binfmtctl --no-legend presets 2>/dev/null | awk '{print $1}')" -- "$cur"))
+            mapfile -t COMPREPLY < <(compgen -W "$(binfmtctl --no-legend presets 2>/dev/null | awk '{print $1}')" -- "$cur")
             return ;;
         --magic | --mask | --offset | --extension) return ;;
     esac
@@ -32,31 +32,31 @@ _binfmtctl() {
     case $verb in
         '')
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$global" -- "$cur"))
+                mapfile -t COMPREPLY < <(compgen -W "$global" -- "$cur")
             else
-                COMPREPLY=($(compgen -W "$verbs" -- "$cur"))
+                mapfile -t COMPREPLY < <(compgen -W "$verbs" -- "$cur")
             fi ;;
         status | unregister)
             if [[ $cur == -* ]]; then
                 local opts=$global
                 [[ $verb == unregister ]] && opts+=' --persist'
-                COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+                mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
             else
-                COMPREPLY=($(compgen -W "$(_binfmtctl_entries)" -- "$cur"))
+                mapfile -t COMPREPLY < <(compgen -W "$(_binfmtctl_entries)" -- "$cur")
             fi ;;
         register)
-            COMPREPLY=($(compgen -W "--file --magic --mask --offset --extension --preset --interpreter
+            mapfile -t COMPREPLY < <(compgen -W "--file --magic --mask --offset --extension --preset --interpreter
                 --preserve-argv0 --open-binary --credentials --fix-binary --persist --replace --force
-                $global" -- "$cur")) ;;
+                $global" -- "$cur") ;;
         which) _filedir ;;
         validate)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$global" -- "$cur"))
+                mapfile -t COMPREPLY < <(compgen -W "$global" -- "$cur")
             else
                 _filedir toml
                 _filedir -d
             fi ;;
-        *) COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
+        *) mapfile -t COMPREPLY < <(compgen -W "$global" -- "$cur") ;;
     esac
 } && complete -F _binfmtctl binfmtctl
 

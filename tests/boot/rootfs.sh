@@ -52,6 +52,7 @@ start=$(date +%s)
 printf 'rootfs.sh: building a Debian %s rootfs in %s (once per machine)...\n' "$suite" "$cache" >&2
 # A mount namespace of its own: the /proc, /sys and /dev mounts made in the target go away
 # with it, even when a step fails half-way. Nothing here touches binfmt_misc.
+# shellcheck disable=SC2016 # the script is for the inner bash, which expands it
 unshare --mount --propagation private bash -euo pipefail -c '
   root=$3/root
   debootstrap --variant=minbase --include="$1" "$2" "$root" "$4"

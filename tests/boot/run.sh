@@ -79,6 +79,7 @@ if [ "${1:-}" = --inner ]; then
     cgroups+=("$cg")
   done
   [ ${#cgroups[@]} -gt 0 ] || die "no cgroup hierarchy found under /sys/fs/cgroup"
+  # shellcheck disable=SC2317 # run by the EXIT trap below
   cleanup_cgroups() {
     local cg pid dirs
     for cg in "${cgroups[@]}"; do
@@ -86,6 +87,7 @@ if [ "${1:-}" = --inner ]; then
     done
     for cg in "${cgroups[@]}"; do
       [ -d "$cg" ] || continue
+      # shellcheck disable=SC2044 # the PIDs listed in the cgroup.procs files, not file names
       for pid in $(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null); do
         kill -KILL "$pid" 2>/dev/null || true
       done
@@ -138,6 +140,7 @@ for tool in systemd-nspawn debootstrap dpkg-buildpackage unshare timeout; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/dev setup installs what the boot test needs)"
 done
 # The guest must get a binfmt_misc instance of its own in its user namespace (Linux >= 6.7).
+# shellcheck disable=SC2016 # the script is for the inner sh, which expands it
 unshare --user --map-root-user --mount sh -c \
   'd=$(mktemp -d) && mount -t binfmt_misc binfmt_misc "$d" && test -w "$d/register"; rc=$?; umount "$d" 2>/dev/null; rmdir "$d"; exit $rc' \
   || die "this kernel ($(uname -r)) cannot mount a private binfmt_misc in a user namespace (needs Linux >= 6.7)"

@@ -3,7 +3,7 @@
 # BINFMTD_PROBE is tests/tools/binfmtd-probe; BINFMTD_SANITIZED=1 in the ASan+UBSan build.
 
 PROBE=${BINFMTD_PROBE:-}
-[ -n "$PROBE" ] && [ -x "$PROBE" ] || fail "binfmtd-probe not built (BINFMTD_PROBE=$PROBE)"
+{ [ -n "$PROBE" ] && [ -x "$PROBE" ]; } || fail "binfmtd-probe not built (BINFMTD_PROBE=$PROBE)"
 # What the scenarios run besides lib.sh's tools: missing, the scenario fails (never skips).
 for tool in strace:strace timeout:coreutils python3:python3 mount:mount; do
   command -v "${tool%%:*}" >/dev/null || fail "${tool%%:*} is missing: install ${tool#*:} (scripts/dev setup)"
@@ -14,6 +14,7 @@ PROBE_OUT='' PROBE_RC=0
 CHECKS=0
 
 # probe ARGS...: binfmtd-probe on the private bus; sets PROBE_OUT (stdout+stderr) and PROBE_RC.
+# shellcheck disable=SC2034 # PROBE_RC: for the scenarios
 probe() {
   PROBE_RC=0
   PROBE_OUT=$("$PROBE" "$@" 2>&1) || PROBE_RC=$?
@@ -24,7 +25,7 @@ still_serving() {
   kill -0 "$DAEMON_PID" 2>/dev/null || fail "binfmtd (PID $DAEMON_PID) died after: $1"$'\n'"$(tail -n 30 "$DAEMON_LOG")"
   local out rc=0
   out=$("$PROBE" call List 2>&1) || rc=$?
-  [ "$rc" = 0 ] && [ "$out" = OK ] || fail "binfmtd no longer answers List after: $1 (exit $rc: $out)"
+  { [ "$rc" = 0 ] && [ "$out" = OK ]; } || fail "binfmtd no longer answers List after: $1 (exit $rc: $out)"
 }
 
 # expect_error ERROR-NAME WHAT PROBE-ARGS...: the call fails with exactly that D-Bus error name,

@@ -17,6 +17,7 @@ user_error() { # ERROR WHAT PROBE-ARGS...
   local want=$1 what=$2
   shift 2
   PROBE_RC=0
+  # shellcheck disable=SC2034 # PROBE_RC as probe() sets it
   PROBE_OUT=$(as_user "$PROBE" "$@" 2>&1) || PROBE_RC=$?
   [ "$(head -n1 <<<"$PROBE_OUT")" = "ERROR $want" ] || fail "uid $NOBODY, $what: expected $want, got: ${PROBE_OUT:0:400}"
   printf 'ok uid %s: %-50s %s\n' "$NOBODY" "$what" "$want"

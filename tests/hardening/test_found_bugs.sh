@@ -39,6 +39,7 @@ assert_contains "$("$BINFMTCTL" list 2>&1)" 'odd\xff.toml' "the origin of oddfil
 /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))["owned"]["oddfile"]' "$STATE_FILE" \
   || fail "oddfile is not recorded in the state file: $(cat "$STATE_FILE")"
 rm "$ROOT/etc/binfmtd.d/odd"$'\xff'.toml
+# shellcheck disable=SC2016 # eval expands it, at each try
 deadline 10 eval '[ ! -e "$BINFMT/oddfile" ]' || fail "oddfile was not removed with its file"
 
 # 1. The longest names Register can keep, and the first ones it cannot.

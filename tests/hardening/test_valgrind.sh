@@ -42,6 +42,7 @@ expect_error org.freedesktop.DBus.Error.InvalidArgs "a wrong signature" call Reg
 PROBE_OUT=$(as_user "$PROBE" deny-flood 20 2>&1) || fail "uid $NOBODY was not denied: $PROBE_OUT"
 # The watchers: a configuration edit, an interpreter replaced, a flush by someone else.
 printf '[edited]\nextension = "ed"\ninterpreter = "%s"\n' "$T/bin/stub" | conf edited.toml
+# shellcheck disable=SC2153 # BINFMT (the private binfmt_misc, from sandbox.sh), not BINFMTD
 edited_in() { [ -e "$BINFMT/edited" ]; }
 deadline 30 edited_in || fail "binfmtd under valgrind did not pick up a new configuration file"
 echo -1 >"$BINFMT/static"

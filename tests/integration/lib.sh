@@ -95,6 +95,7 @@ assert_registered() {
   assert_eq enabled "$(kfield "$1" state)" "kernel state of $1"
 }
 assert_not_registered() { [ ! -e "$BINFMT/$1" ] || fail "$1 is registered in the kernel but must not be"; }
+# shellcheck disable=SC2012 # binfmt_misc names, in the order ls sorts them
 kernel_names() { ls "$BINFMT" | { grep -vx -e register -e status || true; } | tr '\n' ' '; }
 
 # snapshot NAME: the entry file's bytes, to compare before/after.
@@ -345,6 +346,7 @@ SIGNALS_LOG=''
 watch_entry_changes() {
   SIGNALS_LOG=$T/signals.json
   background busctl --system --json=short monitor org.binfmtd1 >"$SIGNALS_LOG" 2>"$SIGNALS_LOG.err"
+  # shellcheck disable=SC2317 # run by deadline below
   monitor_ready() {
     busctl --system call org.binfmtd1 /org/binfmtd1 org.freedesktop.DBus.Peer Ping
     grep -q '"member":"Ping"' "$SIGNALS_LOG"

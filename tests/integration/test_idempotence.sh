@@ -47,6 +47,7 @@ for n in qemu-aarch64 qemu-riscv64 by-extension by-magic; do
 done
 
 # A third run without strace, for good measure.
+# shellcheck disable=SC2034 # WRAP: read by lib.sh's run_binfmtd
 WRAP=()
 expect_binfmtd 0
 assert_log "; 0 writes to binfmt_misc"

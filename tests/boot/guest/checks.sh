@@ -5,7 +5,7 @@
 # check's output in checks.log. The stage ends the boot itself: reboot after stage 1,
 # poweroff after stage 2 (and after any failure).
 set -Eeuo pipefail
-export LC_ALL=C SYSTEMD_PAGER= SYSTEMD_COLORS=0
+export LC_ALL=C SYSTEMD_PAGER='' SYSTEMD_COLORS=0
 
 R=/results
 LOG=$R/checks.log
@@ -104,7 +104,7 @@ stage2() {
   assert_contains "$status" "Active: active (running)" "systemctl status binfmtd"
   enter=$(prop binfmtd ActiveEnterTimestampMonotonic)
   target=$(prop multi-user.target ActiveEnterTimestampMonotonic)
-  [ "$enter" -gt 0 ] && [ "$enter" -le "$target" ] \
+  { [ "$enter" -gt 0 ] && [ "$enter" -le "$target" ]; } \
     || fail "binfmtd became active at $enter us, multi-user.target at $target us"
   # Type=notify: `active` means READY=1 arrived; STATUS= carries the summary.
   text=$(prop binfmtd StatusText)
@@ -130,14 +130,14 @@ stage2() {
 
   check "the hardening is in force on the process that wrote them"
   pid=$(prop binfmtd MainPID)
-  st=$(cat /proc/$pid/status)
+  st=$(cat "/proc/$pid/status")
   assert_contains "$st" $'CapEff:\t0000000000000000' "effective capabilities of binfmtd"
   assert_contains "$st" $'CapBnd:\t0000000000000000' "capability bounding set of binfmtd"
   assert_contains "$st" $'NoNewPrivs:\t1' "NoNewPrivs of binfmtd"
   assert_contains "$st" $'Seccomp:\t2' "seccomp filter mode of binfmtd"
-  [ "$(readlink /proc/$pid/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] || fail "binfmtd shares PID 1's mount namespace"
-  [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/1/ns/user)" ] || fail "binfmtd shares PID 1's user namespace (PrivateUsers=)"
-  [ "$(readlink /proc/$pid/ns/net)" != "$(readlink /proc/1/ns/net)" ] || fail "binfmtd shares PID 1's network namespace"
+  [ "$(readlink "/proc/$pid/ns/mnt")" != "$(readlink /proc/1/ns/mnt)" ] || fail "binfmtd shares PID 1's mount namespace"
+  [ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/1/ns/user)" ] || fail "binfmtd shares PID 1's user namespace (PrivateUsers=)"
+  [ "$(readlink "/proc/$pid/ns/net")" != "$(readlink /proc/1/ns/net)" ] || fail "binfmtd shares PID 1's network namespace"
   # ProtectSystem=strict: read-only outside the three directories it writes.
   assert_contains "$(nsenter -t "$pid" -m findmnt -n -o OPTIONS -T /usr)" ro "/usr as binfmtd sees it"
   assert_contains "$(nsenter -t "$pid" -m findmnt -n -o OPTIONS -T /etc/binfmtd.d)" rw "/etc/binfmtd.d as binfmtd sees it"
@@ -228,6 +228,7 @@ stage2() {
   wait_until 5 sh -c "grep -qx 'extension .reloadtwo' $B/boot-reload" \
     || fail "systemctl reload did not apply the change: $(cat $B/boot-reload 2>&1)"
   assert_contains "$(journalctl -b --no-pager -u binfmtd --since "$since")" "Reloading (SIGHUP)" "journal after reload"
+  # shellcheck disable=SC2016 # the script is for the inner sh, which expands it
   wait_until 5 sh -c '[ "$(systemctl show -P ActiveState binfmtd)" = active ]' || fail "binfmtd not active after reload"
   assert_eq 0 "$(prop binfmtd NRestarts)" "NRestarts after reload"
 
@@ -255,6 +256,7 @@ stage2() {
     "Mounted property without binfmt_misc"
   mount -t binfmt_misc binfmt_misc $B
   wait_until 5 test -e $B/boot-ext || fail "binfmtd did not register boot-ext on a binfmt_misc mounted after its start"
+  # shellcheck disable=SC2016 # the script is for the inner sh, which expands it
   wait_until 5 sh -c '[ "$(binfmtctl --no-legend list | awk '"'"'$1 == "boot-magic" { print $5 }'"'"')" = active ]' \
     || fail "boot-magic did not become active: $(binfmtctl --no-legend list)"
   systemctl unmask --runtime --quiet proc-sys-fs-binfmt_misc.mount
