@@ -66,8 +66,8 @@ static long once(sd_bus *bus, const char *test) {
         if (!interp) fprintf(stderr, "bench-dbus: regunreg:NAME:EXT:INTERP\n"), exit(2);
         *ext++ = 0;
         *interp++ = 0;
-        r = sd_bus_call_method(bus, kDest, kPath, kIface, "Register", &e, &m, "sa{sv}a{sv}", spec, 2, "extension",
-                               "s", ext, "interpreter", "s", interp, 0);
+        r = sd_bus_call_method(bus, kDest, kPath, kIface, "Register", &e, &m, "sa{sv}a{sv}", spec, 2, "extension", "s",
+                               ext, "interpreter", "s", interp, 0);
         check(r, &e, "Register");
         m = sd_bus_message_unref(m);
         r = sd_bus_call_method(bus, kDest, kPath, kIface, "Unregister", &e, &m, "sa{sv}", spec, 0);

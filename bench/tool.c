@@ -153,8 +153,7 @@ static int cmd_run(int argc, char **argv) {
             while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR) {
             }
             double t1 = now_us();
-            if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-                die("%s (%s) failed: status %d", name, names[2 * c + 1], st);
+            if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) die("%s (%s) failed: status %d", name, names[2 * c + 1], st);
             int crc = sh(check, name);
             if (crc != 0) die("check failed (exit %d) after %s", crc, name);
             if (round >= 0) {
@@ -190,7 +189,10 @@ static int cmd_ready(int argc, char **argv) {
     const char *prepare = NULL, *out = NULL, *log = "/dev/null";
     int i = 0;
     for (; i < argc && strcmp(argv[i], "--"); i++) {
-        if (!strcmp(argv[i], "--keep")) { keep = 1; continue; }
+        if (!strcmp(argv[i], "--keep")) {
+            keep = 1;
+            continue;
+        }
         if (i + 1 >= argc) die("option %s needs a value", argv[i]);
         if (!strcmp(argv[i], "--runs")) runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--prepare")) prepare = argv[++i];
@@ -386,7 +388,8 @@ static int cmd_react(int argc, char **argv) {
     for (int r = 0; r < runs; r++) {
         watch_dir(&w);
         quiesce(&w, settle);
-        if (!holds(&w, FULL)) die("run %d: %s holds %d entries, not %d, before the event", r, g_dir, count_entries(), g_expect);
+        if (!holds(&w, FULL))
+            die("run %d: %s holds %d entries, not %d, before the event", r, g_dir, count_entries(), g_expect);
         double t0 = 0, t1 = -1;
         if (!strcmp(event, "flush")) {
             snprintf(tmp, sizeof tmp, "%s/status", g_dir);

@@ -16,9 +16,7 @@ constexpr auto kSlowCallTimeout = std::chrono::minutes(10); // a person typing a
 // The generated proxy bound to our connection; signals are not listened to (no loop runs).
 class Bus::Proxy final : public sdbus::ProxyInterfaces<org::binfmtd1::Manager_proxy> {
 public:
-    explicit Proxy(sdbus::IConnection& connection) : ProxyInterfaces(connection, kService, kObject) {
-        registerProxy();
-    }
+    explicit Proxy(sdbus::IConnection& connection) : ProxyInterfaces(connection, kService, kObject) { registerProxy(); }
     ~Proxy() { unregisterProxy(); }
 
 private:
@@ -54,8 +52,7 @@ VariantMap Bus::options(const CallOptions& given) {
 
 VariantMap to_variants(const binfmt::Spec& spec) {
     VariantMap map;
-    for (auto& [key, value] : spec)
-        map[key] = std::visit([](const auto& v) { return sdbus::Variant(v); }, value);
+    for (auto& [key, value] : spec) map[key] = std::visit([](const auto& v) { return sdbus::Variant(v); }, value);
     return map;
 }
 

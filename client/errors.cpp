@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 
 namespace binfmtctl {

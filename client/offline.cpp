@@ -43,12 +43,16 @@ int verb_validate(const std::vector<std::string>& paths, const std::string& root
     if (out.json) {
         nlohmann::json diags = nlohmann::json::array();
         for (auto& d : cfg.diagnostics)
-            diags.push_back({{"severity", severity_name(d.severity)}, {"file", d.where.file}, {"line", d.where.line},
-                             {"column", d.where.column}, {"entry", d.entry}, {"message", d.message}});
+            diags.push_back({{"severity", severity_name(d.severity)},
+                             {"file", d.where.file},
+                             {"line", d.where.line},
+                             {"column", d.where.column},
+                             {"entry", d.entry},
+                             {"message", d.message}});
         nlohmann::json entries = nlohmann::json::array();
         for (auto& e : cfg.entries) entries.push_back(e.name);
-        nlohmann::json doc = {{"valid", !cfg.has_errors()}, {"files", cfg.files}, {"entries", entries},
-                              {"diagnostics", diags}};
+        nlohmann::json doc = {
+            {"valid", !cfg.has_errors()}, {"files", cfg.files}, {"entries", entries}, {"diagnostics", diags}};
         std::puts(doc.dump(2).c_str());
     } else {
         print_diagnostics(cfg.diagnostics);
@@ -69,8 +73,11 @@ int verb_presets(const OutputOptions& out) {
         auto interp = binfmt::find_interpreter(p, exists);
         const bool native = p.family == host;
         std::string note = native ? "host family, skipped" : interp ? "" : "interpreter not installed";
-        doc.push_back({{"name", p.name()}, {"arch", p.arch}, {"family", p.family},
-                       {"interpreter", interp.value_or("")}, {"native", native}});
+        doc.push_back({{"name", p.name()},
+                       {"arch", p.arch},
+                       {"family", p.family},
+                       {"interpreter", interp.value_or("")},
+                       {"native", native}});
         rows.push_back({p.name(), std::string(p.arch), std::string(p.family), interp.value_or("-"), note});
     }
     if (out.json) std::puts(doc.dump(2).c_str());

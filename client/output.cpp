@@ -86,7 +86,7 @@ void print_summary(const std::string& describe_json) {
     std::map<std::string, std::size_t> counts;
     std::vector<Field> failed;
     const nlohmann::json entries = doc.contains("entries") && doc["entries"].is_array() ? doc["entries"]
-                                                                                       : nlohmann::json::array();
+                                                                                        : nlohmann::json::array();
     for (auto& e : entries) {
         if (!e.is_object()) continue;
         const std::string state = text(e, "state");
@@ -104,8 +104,8 @@ void print_summary(const std::string& describe_json) {
     std::vector<Field> f{{"Version", or_dash(text(doc, "version"))},
                          {"Binfmt_misc", fmt::format("{} ({})", or_dash(dir), mounted ? "mounted" : "not mounted"),
                           mounted ? std::string_view{} : kRed},
-                         {"Entries", parts.empty() ? "0"
-                                                   : fmt::format("{} ({})", entries.size(), fmt::join(parts, ", "))}};
+                         {"Entries",
+                          parts.empty() ? "0" : fmt::format("{} ({})", entries.size(), fmt::join(parts, ", "))}};
     f.insert(f.end(), failed.begin(), failed.end());
     print_fields(f);
 }
@@ -130,8 +130,8 @@ void print_matches(const std::string& file, const std::vector<Match>& matches, c
                     return col == 0 && text == first ? kBold : std::string_view{};
                 });
     if (out.legend)
-        std::printf("\n%s; the kernel uses \"%s\".\n", plural(matches.size(), "matching entry", "matching entries").c_str(),
-                    matches.front().name.c_str());
+        std::printf("\n%s; the kernel uses \"%s\".\n",
+                    plural(matches.size(), "matching entry", "matching entries").c_str(), matches.front().name.c_str());
 }
 
 } // namespace binfmtctl

@@ -100,7 +100,9 @@ int register_file(Context& ctx) {
     }
 
     auto& bus = ctx.bus();
-    const auto options = bus.options({.persist = ctx.args.persist, .replace = ctx.args.replace, .force = ctx.args.force});
+    const auto options = bus.options({.persist = ctx.args.persist,
+                                      .replace = ctx.args.replace,
+                                      .force = ctx.args.force});
     int rc = 0;
     for (auto& e : entries) {
         try {
@@ -121,7 +123,9 @@ int verb_register(Context& ctx) {
     const binfmt::Spec spec = spec_from_args(ctx.args);
     auto& bus = ctx.bus();
     bus.manager().Register(ctx.args.name, to_variants(spec),
-                           bus.options({.persist = ctx.args.persist, .replace = ctx.args.replace, .force = ctx.args.force}));
+                           bus.options({.persist = ctx.args.persist,
+                                        .replace = ctx.args.replace,
+                                        .force = ctx.args.force}));
     return 0;
 }
 

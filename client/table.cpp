@@ -25,8 +25,8 @@ std::string paint(std::string_view color, const std::string& text) {
 }
 } // namespace
 
-void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                 bool legend, const CellColor& color) {
+void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows, bool legend,
+                 const CellColor& color) {
     std::vector<std::size_t> width(header.size(), 0);
     auto measure = [&](const std::vector<std::string>& row) {
         for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
@@ -43,9 +43,9 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
             std::string cell = row[i];
             std::string pad = last || i >= width.size() ? "" : std::string(width[i] - cell.size() + 2, ' ');
             std::string_view c = !color_enabled() ? std::string_view{}
-                               : is_header ? kBold
-                               : color     ? color(i, cell)
-                                           : std::string_view{};
+                                 : is_header      ? kBold
+                                 : color          ? color(i, cell)
+                                                  : std::string_view{};
             line += paint(c, cell) + pad;
         }
         std::fputs((line + "\n").c_str(), stdout);

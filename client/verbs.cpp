@@ -34,12 +34,13 @@ void declare_register(CLI::App& cmd, Args& a) {
                              ->type_name("EXT");
     a.preset.option = cmd.add_option("--preset", a.preset.value, "A qemu preset (see `binfmtctl presets`)")
                           ->type_name("PRESET");
-    a.interpreter.option =
-        cmd.add_option("--interpreter", a.interpreter.value, "Absolute path of the interpreter")->type_name("PATH");
+    a.interpreter.option = cmd.add_option("--interpreter", a.interpreter.value, "Absolute path of the interpreter")
+                               ->type_name("PATH");
     a.preserve_argv0.option = cmd.add_flag("--preserve-argv0", a.preserve_argv0.value, "Flag P");
     a.open_binary.option = cmd.add_flag("--open-binary", a.open_binary.value, "Flag O");
     a.credentials.option = cmd.add_flag("--credentials", a.credentials.value, "Flag C (implies O)");
-    a.fix_binary.option = cmd.add_flag("--fix-binary", a.fix_binary.value, "Flag F: the kernel opens the interpreter now");
+    a.fix_binary.option = cmd.add_flag("--fix-binary", a.fix_binary.value,
+                                       "Flag F: the kernel opens the interpreter now");
     cmd.add_flag("--persist", a.persist, "Write /etc/binfmtd.d: survives reboots");
     cmd.add_flag("--replace", a.replace, "Overwrite an existing definition");
     cmd.add_flag("--force", a.force, "Allow an entry that captures this host's own executables");
@@ -49,8 +50,8 @@ void declare_register(CLI::App& cmd, Args& a) {
     a.mask.option->needs(a.magic.option);
     a.offset.option->needs(a.magic.option);
     for (CLI::Option* o : {name, a.magic.option, a.mask.option, a.offset.option, a.extension.option, a.preset.option,
-                           a.interpreter.option, a.preserve_argv0.option, a.open_binary.option,
-                           a.credentials.option, a.fix_binary.option})
+                           a.interpreter.option, a.preserve_argv0.option, a.open_binary.option, a.credentials.option,
+                           a.fix_binary.option})
         file->excludes(o);
 }
 

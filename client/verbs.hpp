@@ -27,10 +27,10 @@ template <typename T> struct Arg {
 struct Args {
     OutputOptions out;
     bool no_legend = false;
-    std::string root = "/";           // offline verbs
-    std::string name;                 // status, register, unregister
-    std::string file;                 // which FILE, register --file FILE
-    std::vector<std::string> paths;   // validate
+    std::string root = "/";         // offline verbs
+    std::string name;               // status, register, unregister
+    std::string file;               // which FILE, register --file FILE
+    std::vector<std::string> paths; // validate
     Arg<std::string> magic, mask, offset, extension, preset, interpreter;
     Arg<bool> preserve_argv0, open_binary, credentials, fix_binary;
     bool persist = false, replace = false, force = false;
@@ -58,7 +58,7 @@ struct Verb {
     std::string_view name;
     std::string_view help;
     void (*declare)(CLI::App& command, Args& args); // its options and positionals
-    int (*run)(Context& ctx);                        // returns the exit code
+    int (*run)(Context& ctx);                       // returns the exit code
 };
 
 // All verbs; the first is the default when none is given (`list`).

@@ -4,8 +4,8 @@
 
 #include "api_errors.hpp"
 
-#include <stdexcept>
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 

@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <filesystem>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -57,7 +57,8 @@ std::vector<std::string> remove_temporaries(const std::string& dir, std::string_
 
 Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
     const auto failed = [&](int err) {
-        return Failure{binfmt::ApiErrorCode::ReadOnly, fmt::format("cannot write \"{}\": {}", path, std::strerror(err)), err};
+        return Failure{binfmt::ApiErrorCode::ReadOnly, fmt::format("cannot write \"{}\": {}", path, std::strerror(err)),
+                       err};
     };
     const fs::path target = path;
     std::error_code ec;

@@ -42,7 +42,8 @@ void authorize_manage(sdbus::IConnection& bus, const sdbus::Message& call, bool 
         log::debug("polkit unavailable for {} (uid {}): {}", sender, euid, e.getMessage());
         throw ApiError(ApiError::Code::AccessDenied,
                        fmt::format("uid {} may not manage binfmt_misc entries: not root, and polkit cannot be asked "
-                                   "({})", euid, e.getName()));
+                                   "({})",
+                                   euid, e.getName()));
     }
     throw ApiError(ApiError::Code::AccessDenied,
                    fmt::format("uid {} is not authorized for {} — run as root or ask an administrator", euid, kAction));

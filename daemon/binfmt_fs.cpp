@@ -36,9 +36,7 @@ struct DirCloser {
 };
 } // namespace
 
-std::map<std::string, binfmt::KernelEntry> KernelTable::by_name() const {
-    return {entries.begin(), entries.end()};
-}
+std::map<std::string, binfmt::KernelEntry> KernelTable::by_name() const { return {entries.begin(), entries.end()}; }
 
 MountState BinfmtFs::mount_state() const {
     using K = MountState::Kind;
@@ -88,8 +86,8 @@ std::optional<binfmt::KernelEntry> BinfmtFs::read_entry(const std::string& name)
 
 Status BinfmtFs::write_file(const std::string& path, std::string_view data) const {
     auto failed = [&](int err) {
-        return Failure{binfmt::ApiErrorCode::KernelRejected, fmt::format("cannot write \"{}\": {}", path, std::strerror(err)),
-                       err};
+        return Failure{binfmt::ApiErrorCode::KernelRejected,
+                       fmt::format("cannot write \"{}\": {}", path, std::strerror(err)), err};
     };
     binfmt::UniqueFd f(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!f) return failed(errno);

@@ -27,7 +27,8 @@ template <typename F> auto guarded(const char* method, F&& body) {
         throw sdbus::Error(e.dbus_name(), for_dbus(e.what()));
     } catch (const std::exception& e) {
         log::error("{} failed: {}", method, e.what());
-        throw sdbus::Error("org.freedesktop.DBus.Error.Failed", for_dbus(fmt::format("{} failed: {}", method, e.what())));
+        throw sdbus::Error("org.freedesktop.DBus.Error.Failed",
+                           for_dbus(fmt::format("{} failed: {}", method, e.what())));
     }
 }
 
@@ -45,7 +46,8 @@ bool option(const std::map<std::string, sdbus::Variant>& options, const char* ke
     return it->second.get<bool>();
 }
 
-void check_options(const std::map<std::string, sdbus::Variant>& options, std::initializer_list<std::string_view> known) {
+void check_options(const std::map<std::string, sdbus::Variant>& options,
+                   std::initializer_list<std::string_view> known) {
     for (auto& [key, value] : options) {
         if (std::find(known.begin(), known.end(), key) == known.end())
             throw sdbus::Error(kInvalidArgs, fmt::format("unknown option \"{}\"", shorten(key)));
@@ -120,7 +122,7 @@ void BusService::Reload(const Variants& options) {
 }
 
 std::vector<sdbus::Struct<std::string, std::string>> BusService::Resolve(const std::string& filename,
-                                                                        const std::vector<uint8_t>& head) {
+                                                                         const std::vector<uint8_t>& head) {
     return guarded("Resolve", [&] {
         check_length("the file name", filename);
         binfmt::Bytes h(head.begin(), head.begin() + static_cast<long>(std::min(head.size(), binfmt::kHeadSize)));

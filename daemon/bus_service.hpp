@@ -19,7 +19,8 @@ public:
 
 private:
     using Variants = std::map<std::string, sdbus::Variant>;
-    std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string>> List() override;
+    std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string>>
+    List() override;
     Variants GetEntry(const std::string& name) override;
     std::string Describe() override;
     void Register(const std::string& name, const Variants& spec, const Variants& options) override;

@@ -50,7 +50,8 @@ Status DefinitionFiles::write(const binfmt::Entry& entry, bool persist) const {
     return write_file_atomic(path(entry.name, persist), std::string(kMarker) + binfmt::to_toml(entry));
 }
 
-Status DefinitionFiles::restore(const std::string& name, bool persist, const std::optional<std::string>& content) const {
+Status DefinitionFiles::restore(const std::string& name, bool persist,
+                                const std::optional<std::string>& content) const {
     if (!content) return remove(name, persist);
     return write_file_atomic(path(name, persist), *content);
 }
@@ -72,8 +73,8 @@ std::vector<std::string> DefinitionFiles::remove_stale_temporaries() const {
 Status DefinitionFiles::remove(const std::string& name, bool persist) const {
     const std::string file = path(name, persist);
     if (::unlink(file.c_str()) != 0 && errno != ENOENT)
-        return Failure{binfmt::ApiErrorCode::ReadOnly, fmt::format("cannot remove \"{}\": {}", file, std::strerror(errno)),
-                       errno};
+        return Failure{binfmt::ApiErrorCode::ReadOnly,
+                       fmt::format("cannot remove \"{}\": {}", file, std::strerror(errno)), errno};
     fsync_dir(persist ? persist_dir_ : runtime_dir_);
     return {};
 }

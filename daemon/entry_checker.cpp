@@ -29,8 +29,7 @@ const binfmt::Preset* preset_of(const binfmt::Entry& e) {
 }
 } // namespace
 
-EntryChecker::EntryChecker()
-    : host_family_(binfmt::host_family()), native_(binfmt::native_samples(host_family_)) {
+EntryChecker::EntryChecker() : host_family_(binfmt::host_family()), native_(binfmt::native_samples(host_family_)) {
     // Real native executables too, whatever the family table knows.
     for (const char* path : {"/proc/self/exe", "/bin/sh"})
         if (auto head = read_head(path)) native_.push_back({fmt::format("the host's own {}", path), std::move(*head)});
@@ -60,7 +59,8 @@ Verdict EntryChecker::check(const binfmt::Entry& e) const {
     if (!e.force)
         if (auto what = binfmt::captured_native(e, native_); !what.empty())
             return {Kind::Native, fmt::format("magic \"{}\" would capture native executables ({}); refusing (set "
-                                              "force = true to override)", binfmt::printable(e.magic), what)};
+                                              "force = true to override)",
+                                              binfmt::printable(e.magic), what)};
     return {};
 }
 

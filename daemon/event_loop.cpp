@@ -77,8 +77,8 @@ void EventLoop::attach(sdbus::IConnection& bus) {
                           impl_.get()),
           "sd_event_add_io");
     check(sd_event_source_set_prepare(impl_->bus_io, Impl::prepare), "sd_event_source_set_prepare");
-    check(sd_event_add_time(impl_->event, &impl_->bus_timer, CLOCK_MONOTONIC, UINT64_MAX, kAccuracyUsec,
-                            Impl::on_time, impl_.get()),
+    check(sd_event_add_time(impl_->event, &impl_->bus_timer, CLOCK_MONOTONIC, UINT64_MAX, kAccuracyUsec, Impl::on_time,
+                            impl_.get()),
           "sd_event_add_time");
     sd_event_source_set_enabled(impl_->bus_timer, SD_EVENT_OFF);
     Impl::dispatch(impl_.get()); // messages queued before we attached

@@ -19,7 +19,9 @@ Inotify::Inotify() : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
     if (!fd_) throw std::runtime_error(fmt::format("inotify_init1: {}", std::strerror(errno)));
 }
 
-bool Inotify::add(const std::string& path, std::uint32_t mask) { return ::inotify_add_watch(fd(), path.c_str(), mask) >= 0; }
+bool Inotify::add(const std::string& path, std::uint32_t mask) {
+    return ::inotify_add_watch(fd(), path.c_str(), mask) >= 0;
+}
 
 bool Inotify::set(const Dirs& dirs, std::uint32_t mask) {
     struct Want {

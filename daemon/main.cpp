@@ -67,7 +67,8 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
         bus->requestName("org.binfmtd1"); // only once the object answers
         loop.attach(*bus);
     }
-    manager.on_entry_changed = [&, forward = manager.on_entry_changed](const std::string& name, const std::string& state) {
+    manager.on_entry_changed = [&, forward = manager.on_entry_changed](const std::string& name,
+                                                                       const std::string& state) {
         if (forward) forward(name, state);
         notify_status(manager);
     };
@@ -96,7 +97,8 @@ int main(int argc, char** argv) {
     app.add_flag("--once", opt.once, "Reconcile once and exit");
     app.add_flag("--no-bus", opt.no_bus, "Do not connect to D-Bus");
     app.add_option("--log-level", opt.log_level, "err, warning, notice, info or debug")->type_name("LEVEL");
-    app.add_option("--debounce-ms", opt.debounce_ms, "Reconcile once configuration and interpreter files have been quiet this long")
+    app.add_option("--debounce-ms", opt.debounce_ms,
+                   "Reconcile once configuration and interpreter files have been quiet this long")
         ->type_name("MS")
         ->check(CLI::Range(0u, 60000u));
     app.set_version_flag("--version", BINFMTD_VERSION);

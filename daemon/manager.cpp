@@ -101,8 +101,11 @@ Result<binfmt::EntryRecord> Manager::get(const std::string& name) const {
 std::string Manager::describe() const {
     nlohmann::json entries = nlohmann::json::array();
     for (auto& i : list()) entries.push_back(binfmt::entry_to_json<nlohmann::json>(i));
-    nlohmann::json doc = {{"version", BINFMTD_VERSION}, {"mounted", writable_}, {"binfmt_dir", kernel_.dir()},
-                          {"summary", last_.summary()}, {"entries", entries}};
+    nlohmann::json doc = {{"version", BINFMTD_VERSION},
+                          {"mounted", writable_},
+                          {"binfmt_dir", kernel_.dir()},
+                          {"summary", last_.summary()},
+                          {"entries", entries}};
     // Kernel entry names and paths are bytes: invalid UTF-8 becomes U+FFFD rather than an exception.
     return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -111,7 +114,8 @@ Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec
     // The kernel takes 255 bytes, but Register keeps every entry in NAME.toml.
     if (name.size() > DefinitionFiles::kMaxName)
         return Failure{Code::InvalidEntry, fmt::format("entry name is {} bytes long; Register stores it as NAME.toml, "
-                                                       "so at most {}", name.size(), DefinitionFiles::kMaxName)};
+                                                       "so at most {}",
+                                                       name.size(), DefinitionFiles::kMaxName)};
     binfmt::Entry e;
     std::vector<binfmt::SpecProblem> problems;
     if (!binfmt::entry_from_spec(name, spec, e, problems)) {
@@ -124,10 +128,12 @@ Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec
     const binfmt::PlannedEntry* existing = planned(name);
     if (existing && existing->state == binfmt::State::Foreign)
         return Failure{Code::AlreadyExists, fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage; "
-                                                        "binfmtd never replaces it", name)};
+                                                        "binfmtd never replaces it",
+                                                        name)};
     if (existing && !opt.replace)
         return Failure{Code::AlreadyExists, fmt::format("entry \"{}\" is already defined ({}); pass replace to "
-                                                        "overwrite it", name, existing->origin)};
+                                                        "overwrite it",
+                                                        name, existing->origin)};
     if (files_.exists(name, opt.persist) && !files_.ours(name, opt.persist))
         return Failure{Code::AlreadyExists, fmt::format("\"{}\" exists and was not written by binfmtd; edit it instead",
                                                         files_.path(name, opt.persist))};
@@ -165,7 +171,8 @@ Status Manager::unregister_entry(const std::string& name, bool persist) {
     if (!pe) return Failure{Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name))};
     if (pe->state == binfmt::State::Foreign)
         return Failure{Code::NoSuchEntry, fmt::format("entry \"{}\" is not managed by binfmtd (foreign); binfmtd "
-                                                      "never removes entries it did not register", name)};
+                                                      "never removes entries it did not register",
+                                                      name)};
 
     for (bool where : {false, true}) {
         if (where && !persist) break;
@@ -185,7 +192,8 @@ Status Manager::unregister_entry(const std::string& name, bool persist) {
                                 std::filesystem::path(ours).parent_path();
             if ((in_etc && still->origin != ours) || (files_.exists(name, true) && !files_.ours(name, true)))
                 return Failure{Code::ReadOnly, fmt::format("entry \"{}\" is defined in \"{}\", which binfmtd did not "
-                                                           "write; edit or mask that file", name, still->origin)};
+                                                           "write; edit or mask that file",
+                                                           name, still->origin)};
             binfmt::Entry off = last_.defined.at(name);
             off.enabled = false;
             if (auto s = files_.write(off, true); !s.ok()) return s;

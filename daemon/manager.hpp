@@ -31,7 +31,7 @@ public:
 
     std::vector<binfmt::EntryRecord> list() const;
     Result<binfmt::EntryRecord> get(const std::string& name) const; // NoSuchEntry
-    std::string describe() const;                 // JSON
+    std::string describe() const;                                   // JSON
     // binfmt_misc is mounted and takes writes (the D-Bus property Mounted, today).
     bool writable() const { return writable_; }
     const ReconcileReport& last() const { return last_; }

@@ -56,7 +56,8 @@ binfmt::PlanInput Reconciler::plan_input(const binfmt::Config& cfg, const Runtim
         binfmt::Desired d = checker_.desire(e);
         if (state.unregistered.count(e.name) && d.entry.enabled) {
             d.entry.enabled = false;
-            d.verdict = {binfmt::Verdict::Kind::Disabled, "unregistered at run time (until reboot or the next Register)"};
+            d.verdict = {binfmt::Verdict::Kind::Disabled,
+                         "unregistered at run time (until reboot or the next Register)"};
         }
         report.defined[e.name] = d.entry;
         if (!d.entry.interpreter.empty()) report.interpreter_paths.push_back(d.entry.interpreter);
@@ -85,7 +86,8 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
                 report.kernel.erase(a.name);
                 log::info("Removed {}", a.name);
             } else {
-                mark_failed(a.name, fmt::format("cannot remove it from the kernel: {}", std::strerror(s.failure().errnum)));
+                mark_failed(a.name,
+                            fmt::format("cannot remove it from the kernel: {}", std::strerror(s.failure().errnum)));
             }
             continue;
         }
@@ -93,7 +95,8 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
         auto s = a.line.empty() ? Status(Failure{binfmt::ApiErrorCode::KernelRejected, "unencodable", EINVAL})
                                 : kernel_.add(a.line);
         if (!s.ok()) {
-            mark_failed(a.name, fmt::format("the kernel rejected the registration: {}", std::strerror(s.failure().errnum)));
+            mark_failed(a.name,
+                        fmt::format("the kernel rejected the registration: {}", std::strerror(s.failure().errnum)));
         } else if (a.type == binfmt::Action::Type::Restore) { // what it is, the kernel says
             if (auto k = kernel_.read_entry(a.name)) report.kernel[a.name] = std::move(*k);
             log::info("Restored {} as last registered", a.name);

@@ -17,9 +17,9 @@ namespace binfmtd {
 
 struct ReconcileReport {
     std::vector<binfmt::PlannedEntry> entries;
-    std::map<std::string, binfmt::Entry> defined;       // desired definitions, interpreters filled in
-    std::map<std::string, binfmt::KernelEntry> kernel;  // the table as read before acting, then as written
-    std::size_t writes = 0;                              // writes made to binfmt_misc
+    std::map<std::string, binfmt::Entry> defined;      // desired definitions, interpreters filled in
+    std::map<std::string, binfmt::KernelEntry> kernel; // the table as read before acting, then as written
+    std::size_t writes = 0;                            // writes made to binfmt_misc
     // What those writes were, so that the watcher can tell our own inotify
     // events on binfmt_misc from someone else's.
     bool wrote_register = false;         // some write to "register"

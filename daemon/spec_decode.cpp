@@ -8,8 +8,8 @@ namespace binfmtd {
 
 void check_length(const std::string& what, const std::string& value) {
     if (value.size() > kMaxString)
-        throw ApiError(ApiError::Code::InvalidEntry, fmt::format("{} is {} bytes long (at most {})", what,
-                                                                 value.size(), kMaxString));
+        throw ApiError(ApiError::Code::InvalidEntry,
+                       fmt::format("{} is {} bytes long (at most {})", what, value.size(), kMaxString));
 }
 
 binfmt::Spec decode_spec(const std::map<std::string, sdbus::Variant>& spec) {

@@ -47,8 +47,7 @@ Status StateStore::save(const RuntimeState& state) const {
 
 std::vector<std::string> StateStore::remove_stale_temporaries() const {
     const std::filesystem::path p(path_);
-    return remove_temporaries(p.parent_path().string(), p.filename().string(),
-                              [](const std::string&) { return true; });
+    return remove_temporaries(p.parent_path().string(), p.filename().string(), [](const std::string&) { return true; });
 }
 
 } // namespace binfmtd

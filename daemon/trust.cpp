@@ -171,12 +171,11 @@ Verdict check_uncached(const std::string& path) {
             std::string t;
             if (int err = read_link(here, t))
                 return {Kind::Unsafe, fmt::format("cannot read link \"{}\": {}", here,
-                                                    err == ENAMETOOLONG ? "target too long" : std::strerror(err))};
+                                                  err == ENAMETOOLONG ? "target too long" : std::strerror(err))};
             p = !t.empty() && t.front() == '/' ? t : join(parent, t);
             continue;
         }
-        if (!S_ISREG(st.st_mode))
-            return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", here)};
+        if (!S_ISREG(st.st_mode)) return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", here)};
         if (!(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
             return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not executable", here)};
         if (auto why = writable_problem(here, st, false); !why.empty())

@@ -11,10 +11,9 @@
 
 namespace binfmtd {
 
-// Ok, Missing or Unsafe (the reason quoting the offending path). Follows the symlink chain; every directory holding a link or the file must be
-// root-owned and not group/other-writable (a sticky directory is tolerated above
-// the immediate parent), the file root-owned, regular, executable and not
-// group/other-writable.
+// Ok, Missing or Unsafe (the reason quoting the offending path). Follows the symlink chain; every directory holding a
+// link or the file must be root-owned and not group/other-writable (a sticky directory is tolerated above the immediate
+// parent), the file root-owned, regular, executable and not group/other-writable.
 binfmt::Verdict check_interpreter(const std::string& path);
 
 // While one is alive (on this thread), check_interpreter remembers what it saw: one reconcile
@@ -27,9 +26,9 @@ public:
     ~TrustCacheScope();
 
     struct Memo {
-        std::map<std::string, binfmt::Verdict> results;       // by the path as asked
+        std::map<std::string, binfmt::Verdict> results;        // by the path as asked
         std::map<std::string, std::string> directory_problems; // by real directory
-        std::map<std::string, struct stat> lstats;              // by real path
+        std::map<std::string, struct stat> lstats;             // by real path
     };
 
 private:

@@ -65,8 +65,7 @@ std::optional<Bytes> unescape(std::string_view text, std::string& error) {
             ++i;
             continue;
         }
-        if (i + 3 < text.size() && text[i + 1] == 'x' && hex_value(text[i + 2]) >= 0 &&
-            hex_value(text[i + 3]) >= 0) {
+        if (i + 3 < text.size() && text[i + 1] == 'x' && hex_value(text[i + 2]) >= 0 && hex_value(text[i + 3]) >= 0) {
             out.push_back(static_cast<std::uint8_t>(hex_value(text[i + 2]) << 4 | hex_value(text[i + 3])));
             i += 3;
             continue;

@@ -81,7 +81,8 @@ std::string untrusted_reason(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return {};
     if (st.st_uid != 0) return fmt::format("owned by uid {}, not root", st.st_uid);
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) return fmt::format("writable by group or others (mode {:04o})", st.st_mode & 07777);
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
+        return fmt::format("writable by group or others (mode {:04o})", st.st_mode & 07777);
     return {};
 }
 
@@ -166,12 +167,15 @@ std::vector<fs::path> toml_files_in(const fs::path& dir) {
 
 } // namespace
 
-bool parse_config_text(const std::string& text, const std::string& path, std::vector<Entry>& out, std::vector<std::string>& invalid, std::vector<Diagnostic>& diags) {
+bool parse_config_text(const std::string& text, const std::string& path, std::vector<Entry>& out,
+                       std::vector<std::string>& invalid, std::vector<Diagnostic>& diags) {
     toml::table doc;
     try {
         doc = toml::parse(text, path);
     } catch (const toml::parse_error& err) {
-        diags.push_back({Severity::Error, loc_of(path, err.source()), {},
+        diags.push_back({Severity::Error,
+                         loc_of(path, err.source()),
+                         {},
                          fmt::format("syntax error: {}", err.description())});
         return false;
     }

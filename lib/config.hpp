@@ -16,7 +16,7 @@ enum class Severity { Error, Warning, Info };
 struct Diagnostic {
     Severity severity = Severity::Error;
     Location where;
-    std::string entry;   // entry name, empty for file-level problems
+    std::string entry; // entry name, empty for file-level problems
     std::string message;
     std::string str() const; // "file:line:col: [entry] message"
 };
@@ -30,7 +30,7 @@ struct Config {
     // Effective, valid definitions, sorted by name. A preset entry without an
     // explicit interpreter has it empty: the daemon finds one when it acts.
     std::vector<Entry> entries;
-    std::vector<std::string> files;      // effective files that were read
+    std::vector<std::string> files;        // effective files that were read
     std::vector<std::string> broken_files; // effective files that failed to parse or were refused
     // Names defined but rejected -> the first error about each (as Diagnostic::str()).
     std::map<std::string, std::string> invalid_entries;
@@ -41,8 +41,8 @@ struct Config {
 // Parses one file's text. `path` names it in diagnostics.
 // Appends valid entries to `out`, problems to `diags`; returns false when the
 // file as a whole could not be parsed.
-bool parse_config_text(const std::string& text, const std::string& path, std::vector<Entry>& out, std::vector<std::string>& invalid,
-                       std::vector<Diagnostic>& diags);
+bool parse_config_text(const std::string& text, const std::string& path, std::vector<Entry>& out,
+                       std::vector<std::string>& invalid, std::vector<Diagnostic>& diags);
 
 // Loads the given directories (highest precedence first) with conf.d rules.
 Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions& opts);

@@ -4,9 +4,7 @@
 
 namespace binfmt {
 
-std::string_view kind_name(Kind kind) {
-    return kind == Kind::Magic ? "magic" : "extension";
-}
+std::string_view kind_name(Kind kind) { return kind == Kind::Magic ? "magic" : "extension"; }
 
 std::string Flags::kernel_string() const {
     std::string s;
@@ -44,14 +42,11 @@ Bytes masked(const Entry& e) {
     for (std::size_t i = 0; i < out.size() && i < e.mask.size(); ++i) out[i] &= e.mask[i];
     return out;
 }
-Bytes effective_mask(const Entry& e) {
-    return e.mask.empty() ? Bytes(e.magic.size(), 0xff) : e.mask;
-}
+Bytes effective_mask(const Entry& e) { return e.mask.empty() ? Bytes(e.magic.size(), 0xff) : e.mask; }
 } // namespace
 
 bool Entry::same_registration(const Entry& o) const {
-    if (kind != o.kind || interpreter != o.interpreter ||
-        flags.kernel_string() != o.flags.kernel_string())
+    if (kind != o.kind || interpreter != o.interpreter || flags.kernel_string() != o.flags.kernel_string())
         return false;
     if (kind == Kind::Extension) return extension == o.extension;
     return offset == o.offset && masked(*this) == masked(o) && effective_mask(*this) == effective_mask(o);

@@ -37,15 +37,15 @@ struct Location {
 struct Entry {
     std::string name;
     Kind kind = Kind::Magic;
-    Bytes magic;             // Kind::Magic
-    Bytes mask;              // empty = no mask (all bits significant)
+    Bytes magic; // Kind::Magic
+    Bytes mask;  // empty = no mask (all bits significant)
     std::uint32_t offset = 0;
     std::string extension;   // Kind::Extension, without the dot
     std::string interpreter; // absolute path; may be empty for a preset until one is found
     Flags flags;
     bool enabled = true;
-    bool force = false;      // allow an entry that captures native executables
-    std::string preset;      // the preset it was built from, if any
+    bool force = false; // allow an entry that captures native executables
+    std::string preset; // the preset it was built from, if any
     Location origin;
 
     // True when the kernel would treat both as the same registration

@@ -50,7 +50,7 @@ inline constexpr std::tuple kEntryFields{
 // Calls visit(key, value) for every field of `record` in table order; the value is a
 // reference to the member, const when the record is.
 template <typename Record, typename Visit>
-    requires std::same_as<std::remove_const_t<Record>, EntryRecord>
+requires std::same_as<std::remove_const_t<Record>, EntryRecord>
 void for_each_field(Record& record, Visit&& visit) {
     std::apply([&](const auto&... field) { (visit(field.key, record.*field.member), ...); }, kEntryFields);
 }

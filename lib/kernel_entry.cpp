@@ -14,8 +14,7 @@ bool starts_with_key(std::string_view line, std::string_view key, std::string_vi
 }
 } // namespace
 
-std::optional<KernelEntry> decode_kernel_entry(std::string_view name, std::string_view text,
-                                               std::string& error) {
+std::optional<KernelEntry> decode_kernel_entry(std::string_view name, std::string_view text, std::string& error) {
     KernelEntry ke;
     ke.entry.name = std::string(name);
     bool have_state = false, have_interp = false, have_match = false;

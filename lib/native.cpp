@@ -39,8 +39,8 @@ void put16(Bytes& b, std::size_t at, std::uint16_t v, bool big) {
 std::vector<NativeSample> native_samples(std::string_view family) {
     std::vector<NativeSample> out;
     for (const auto& k : kinds_of(family)) {
-        for (std::uint16_t type : {2, 3}) {         // ET_EXEC, ET_DYN
-            for (std::uint8_t osabi : {0, 3}) {     // SYSV, GNU/Linux
+        for (std::uint16_t type : {2, 3}) {     // ET_EXEC, ET_DYN
+            for (std::uint8_t osabi : {0, 3}) { // SYSV, GNU/Linux
                 Bytes h(kHeadSize, 0);
                 h[0] = 0x7f, h[1] = 'E', h[2] = 'L', h[3] = 'F';
                 h[4] = k.elf_class, h[5] = k.data, h[6] = 1, h[7] = osabi;

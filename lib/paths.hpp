@@ -9,8 +9,8 @@
 
 namespace binfmt {
 
-inline constexpr std::size_t kNameMax = 255;   // NAME_MAX: one path component
-inline constexpr int kMaxSymlinkHops = 40;     // the kernel's limit on a path's symlinks (ELOOP)
+inline constexpr std::size_t kNameMax = 255; // NAME_MAX: one path component
+inline constexpr int kMaxSymlinkHops = 40;   // the kernel's limit on a path's symlinks (ELOOP)
 
 // The configuration directories, highest precedence first, as on the real root.
 inline constexpr std::array<std::string_view, 4> kConfigDirs{"/etc/binfmtd.d", "/run/binfmtd.d",

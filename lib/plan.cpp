@@ -133,8 +133,7 @@ Plan make_plan(const PlanInput& in) {
     for (const auto& [name, o] : in.owned)
         if (!desired_names.count(name)) p.orphan(o);
     for (const auto& [name, why] : in.invalid)
-        if (!desired_names.count(name) && !in.owned.count(name))
-            p.report(name, State::Failed, {}, why);
+        if (!desired_names.count(name) && !in.owned.count(name)) p.report(name, State::Failed, {}, why);
     for (const auto& [name, k] : in.kernel) {
         if (desired_names.count(name) || in.owned.count(name) || in.invalid.count(name)) continue;
         p.report(name, State::Foreign, "kernel");

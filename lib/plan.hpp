@@ -52,16 +52,16 @@ struct PlannedEntry {
 };
 
 struct Plan {
-    std::vector<Action> actions;         // in the order to apply them
-    std::vector<PlannedEntry> entries;   // every managed and foreign entry, sorted by name
-    std::map<std::string, Owned> owned;  // what we own once the actions succeed
+    std::vector<Action> actions;        // in the order to apply them
+    std::vector<PlannedEntry> entries;  // every managed and foreign entry, sorted by name
+    std::map<std::string, Owned> owned; // what we own once the actions succeed
 };
 
 struct PlanInput {
-    std::vector<Desired> desired;                 // sorted or not; names unique
-    std::map<std::string, KernelEntry> kernel;    // the table as read now
-    std::map<std::string, Owned> owned;           // what we registered before
-    std::set<std::string> broken_origins;         // config files currently unparsable
+    std::vector<Desired> desired;              // sorted or not; names unique
+    std::map<std::string, KernelEntry> kernel; // the table as read now
+    std::map<std::string, Owned> owned;        // what we registered before
+    std::set<std::string> broken_origins;      // config files currently unparsable
     // Entry name -> why its definition is invalid. Such an entry, like one whose file is broken,
     // is kept as it was (never removed).
     std::map<std::string, std::string> invalid;

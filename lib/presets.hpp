@@ -36,7 +36,7 @@ std::string host_family();
 std::vector<std::string> interpreter_candidates(const Preset& preset);
 // First candidate for which `exists` is true.
 std::optional<std::string> find_interpreter(const Preset& preset,
-                                               const std::function<bool(const std::string&)>& exists);
+                                            const std::function<bool(const std::string&)>& exists);
 
 // An entry filled from the preset: magic, mask, offset 0, flags P, O and F.
 Entry entry_from_preset(const Preset& preset);

@@ -12,8 +12,7 @@ namespace binfmt {
 
 namespace {
 bool has_control(std::string_view s) {
-    return std::any_of(s.begin(), s.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 } // namespace
 
@@ -23,8 +22,7 @@ std::string check_name(std::string_view name) {
     if (name == "register" || name == "status")
         return fmt::format("entry name \"{}\" is reserved by binfmt_misc", name);
     if (name.size() > kNameMax) return fmt::format("entry name is {} bytes long (at most {})", name.size(), kNameMax);
-    if (name.find('/') != std::string_view::npos)
-        return fmt::format("entry name \"{}\" contains '/'", name);
+    if (name.find('/') != std::string_view::npos) return fmt::format("entry name \"{}\" contains '/'", name);
     if (has_control(name) || name.find(' ') != std::string_view::npos)
         return fmt::format("entry name \"{}\" contains a space or control character", name);
     return {};
@@ -47,13 +45,13 @@ std::vector<std::string> validate(const Entry& e) {
         else if (e.extension.find('/') != std::string::npos || e.extension.find('.') != std::string::npos ||
                  has_control(e.extension))
             problems.push_back(fmt::format("extension \"{}\" must be a bare suffix without '.', '/' or control "
-                                           "characters (e.g. \"pyc\")", e.extension));
+                                           "characters (e.g. \"pyc\")",
+                                           e.extension));
     }
 
     if (e.interpreter.empty()) {
         if (e.preset.empty()) problems.push_back("no interpreter (set `interpreter`)");
-    }
-    else if (e.interpreter.front() != '/')
+    } else if (e.interpreter.front() != '/')
         problems.push_back(fmt::format("interpreter \"{}\" is not an absolute path", e.interpreter));
     else if (has_control(e.interpreter))
         problems.push_back(fmt::format("interpreter \"{}\" contains a control character", e.interpreter));
@@ -63,8 +61,8 @@ std::vector<std::string> validate(const Entry& e) {
         if (!reg)
             problems.push_back("no delimiter character is free: the name, extension and interpreter use all of them");
         else if (reg->size() > kMaxRegisterLength)
-            problems.push_back(fmt::format("register string is {} bytes (the kernel takes at most {})",
-                                           reg->size(), kMaxRegisterLength));
+            problems.push_back(fmt::format("register string is {} bytes (the kernel takes at most {})", reg->size(),
+                                           kMaxRegisterLength));
     }
     return problems;
 }

@@ -20,9 +20,9 @@ namespace fuzz {
     std::fprintf(stderr, "\nPROPERTY FAILED: %s\n%s\n", what, detail.c_str());
     std::abort();
 }
-#define FUZZ_CHECK(cond, detail)                                                                      \
-    do {                                                                                              \
-        if (!(cond)) ::fuzz::fail(#cond, (detail));                                                   \
+#define FUZZ_CHECK(cond, detail)                                                                                       \
+    do {                                                                                                               \
+        if (!(cond)) ::fuzz::fail(#cond, (detail));                                                                    \
     } while (0)
 
 // Whether `s` is well-formed UTF-8 (lead and continuation bytes; what a D-Bus string, and so
@@ -46,8 +46,8 @@ inline std::string describe(const binfmt::Entry& e) {
                     " magic=" + binfmt::to_hex(e.magic) + " mask=" + binfmt::to_hex(e.mask) +
                     " offset=" + std::to_string(e.offset) + " extension=[" + e.extension + "] interpreter=[" +
                     e.interpreter + "] flags=" + e.flags.kernel_string() + (e.flags.open_binary ? "(O)" : "") +
-                    " enabled=" + std::to_string(e.enabled) + " force=" + std::to_string(e.force) +
-                    " preset=[" + e.preset + "]";
+                    " enabled=" + std::to_string(e.enabled) + " force=" + std::to_string(e.force) + " preset=[" +
+                    e.preset + "]";
     return s;
 }
 
@@ -74,8 +74,8 @@ inline void check_toml_round_trip(const binfmt::Entry& e) {
     for (auto& d : diags) why += d.str() + "\n";
     FUZZ_CHECK(parsed && out.size() == 1 && invalid.empty(),
                "to_toml output does not load back as one valid entry:\n" + toml + "---\n" + why + describe(e));
-    FUZZ_CHECK(same_definition(out[0], e), "to_toml round trip changed the entry:\n" + toml + "---\nbefore: " +
-                                               describe(e) + "\nafter:  " + describe(out[0]));
+    FUZZ_CHECK(same_definition(out[0], e), "to_toml round trip changed the entry:\n" + toml +
+                                               "---\nbefore: " + describe(e) + "\nafter:  " + describe(out[0]));
 }
 
 // to_spec must give back a spec that entry_from_spec turns into the same entry (binfmtctl
@@ -100,8 +100,8 @@ inline void check_accepted(const binfmt::Entry& e, const std::string& source) {
     std::fprintf(stderr, "accepted: %s\n", describe(e).c_str());
 #endif
     const auto problems = binfmt::validate(e);
-    FUZZ_CHECK(problems.empty(), source + " accepted an entry validate() rejects: " + problems.front() + "\n" +
-                                     describe(e));
+    FUZZ_CHECK(problems.empty(),
+               source + " accepted an entry validate() rejects: " + problems.front() + "\n" + describe(e));
     binfmt::Entry resolved = e;
     if (resolved.interpreter.empty()) resolved.interpreter = "/usr/bin/qemu-resolved-static";
     auto reg = binfmt::encode_register(resolved);

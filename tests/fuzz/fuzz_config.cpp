@@ -26,8 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!invalid.empty()) FUZZ_CHECK(!diags.empty(), "an invalid entry without a diagnostic");
 
     for (auto& e : entries) {
-        FUZZ_CHECK(e.origin.file == "/etc/binfmtd.d/fuzz.toml" && e.origin.line >= 1,
-                   "entry origin " + e.origin.str());
+        FUZZ_CHECK(e.origin.file == "/etc/binfmtd.d/fuzz.toml" && e.origin.line >= 1, "entry origin " + e.origin.str());
         fuzz::check_accepted(e, "the loader");
     }
     return 0;

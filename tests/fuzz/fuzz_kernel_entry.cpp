@@ -64,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string printed = kernel_print(*ke);
     std::string error2;
     auto again = binfmt::decode_kernel_entry(name, printed, error2);
-    FUZZ_CHECK(again.has_value(), "the kernel's printout of a decoded entry does not decode: " + error2 + "\n" + printed);
+    FUZZ_CHECK(again.has_value(),
+               "the kernel's printout of a decoded entry does not decode: " + error2 + "\n" + printed);
     FUZZ_CHECK(again->enabled == ke->enabled && fuzz::same_definition(again->entry, ke->entry),
                "decode(print(decode(x))) != decode(x):\n" + printed + "before: " + fuzz::describe(ke->entry) +
                    "\nafter:  " + fuzz::describe(again->entry));

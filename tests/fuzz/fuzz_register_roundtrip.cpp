@@ -48,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     e.name = fuzzed_string(in, 300);
     e.interpreter = "/" + fuzzed_string(in, 600);
     if (e.kind == binfmt::Kind::Magic) {
-        e.offset = in.ConsumeBool() ? in.ConsumeIntegralInRange<std::uint32_t>(0, 300) : in.ConsumeIntegral<std::uint32_t>();
+        e.offset = in.ConsumeBool() ? in.ConsumeIntegralInRange<std::uint32_t>(0, 300)
+                                    : in.ConsumeIntegral<std::uint32_t>();
         e.magic = fuzzed_bytes(in, 300);
         const int mask = in.ConsumeIntegralInRange(0, 2);
         if (mask == 1) e.mask = in.ConsumeBytes<std::uint8_t>(e.magic.size());
@@ -70,8 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto k = kmodel::parse_register(*reg);
     if (problems.empty()) {
-        FUZZ_CHECK(k.has_value(), "the kernel would reject the register string of a valid entry:\n" + *reg + "\n" +
-                                      fuzz::describe(e));
+        FUZZ_CHECK(k.has_value(),
+                   "the kernel would reject the register string of a valid entry:\n" + *reg + "\n" + fuzz::describe(e));
         FUZZ_CHECK(e.name.size() <= 255, "a valid entry's name is longer than a file name may be: " + e.name);
     }
     if (!k) return 0;
@@ -79,16 +80,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Whatever the kernel accepts must mean what the entry says.
     const binfmt::Entry& x = e;
     const bool magic = x.kind == binfmt::Kind::Magic;
-    bool same = k->name == x.name && k->magic == magic && k->interpreter == x.interpreter && k->P == x.flags.preserve_argv0 &&
-                k->O == (x.flags.open_binary || x.flags.credentials) && k->C == x.flags.credentials &&
-                k->F == x.flags.fix_binary;
+    bool same = k->name == x.name && k->magic == magic && k->interpreter == x.interpreter &&
+                k->P == x.flags.preserve_argv0 && k->O == (x.flags.open_binary || x.flags.credentials) &&
+                k->C == x.flags.credentials && k->F == x.flags.fix_binary;
     if (magic)
         same = same && static_cast<std::uint32_t>(k->offset) == x.offset && k->magic_bytes == x.magic &&
                (k->mask ? *k->mask == x.mask : x.mask.empty());
-    else
-        same = same && k->extension == x.extension;
-    FUZZ_CHECK(same, "the kernel would read the register string differently:\n" + *reg + "\nmeant: " +
-                         fuzz::describe(e) + "\nkernel: " + describe_parsed(*k) +
-                         (problems.empty() ? "\n(validate() accepted the entry)" : "\n(validate() rejected it: " + problems.front() + ")"));
+    else same = same && k->extension == x.extension;
+    FUZZ_CHECK(same, "the kernel would read the register string differently:\n" + *reg +
+                         "\nmeant: " + fuzz::describe(e) + "\nkernel: " + describe_parsed(*k) +
+                         (problems.empty() ? "\n(validate() accepted the entry)"
+                                           : "\n(validate() rejected it: " + problems.front() + ")"));
     return 0;
 }

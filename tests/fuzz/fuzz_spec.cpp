@@ -17,11 +17,11 @@
 
 namespace {
 
-constexpr const char* kKeys[] = {"preset",         "magic",       "mask",        "offset",     "extension",
-                                 "interpreter",    "fix-binary",  "preserve-argv0", "open-binary", "credentials",
-                                 "enabled",        "force"};
-constexpr const char* kPresets[] = {"qemu-aarch64", "qemu-arm", "qemu-riscv64", "qemu-x86_64", "qemu-i386",
-                                    "qemu-s390x",   "qemu-nope"};
+constexpr const char* kKeys[] = {"preset",      "magic",       "mask",       "offset",
+                                 "extension",   "interpreter", "fix-binary", "preserve-argv0",
+                                 "open-binary", "credentials", "enabled",    "force"};
+constexpr const char* kPresets[] = {"qemu-aarch64", "qemu-arm",   "qemu-riscv64", "qemu-x86_64",
+                                    "qemu-i386",    "qemu-s390x", "qemu-nope"};
 
 // Valid UTF-8 without NUL (what D-Bus strings can carry), biased towards path and escape syntax.
 std::string utf8_string(FuzzedDataProvider& in, std::size_t max) {
@@ -31,9 +31,9 @@ std::string utf8_string(FuzzedDataProvider& in, std::size_t max) {
     for (std::size_t i = 0; i < n && in.remaining_bytes(); ++i) {
         const auto b = in.ConsumeIntegral<std::uint8_t>();
         if (b < 0xc0) s += ascii[b % ascii.size()];
-        else if (b < 0xe0) s += "\xc3\xa9";          // é
+        else if (b < 0xe0) s += "\xc3\xa9";                      // é
         else if (b < 0xf0) s += static_cast<char>(1 + b % 0x1f); // control characters
-        else s += "\xf0\x9f\x98\x80";                // U+1F600
+        else s += "\xf0\x9f\x98\x80";                            // U+1F600
     }
     return s;
 }
@@ -44,10 +44,12 @@ std::string fuzzed_key(FuzzedDataProvider& in) {
 }
 
 std::string fuzzed_text(FuzzedDataProvider& in, const std::string& key) {
-    if (key == "preset" && in.ConsumeBool()) return kPresets[in.ConsumeIntegralInRange<std::size_t>(0, std::size(kPresets) - 1)];
+    if (key == "preset" && in.ConsumeBool())
+        return kPresets[in.ConsumeIntegralInRange<std::size_t>(0, std::size(kPresets) - 1)];
     if (key == "interpreter" && in.ConsumeBool()) return "/usr/bin/" + utf8_string(in, 40);
     // Now and then one far beyond any limit (the daemon caps strings at 4096 bytes).
-    if (in.ConsumeIntegralInRange(0, 63) == 0) return std::string(in.ConsumeIntegralInRange<std::size_t>(4000, 70000), 'a');
+    if (in.ConsumeIntegralInRange(0, 63) == 0)
+        return std::string(in.ConsumeIntegralInRange<std::size_t>(4000, 70000), 'a');
     return utf8_string(in, 300);
 }
 
@@ -58,7 +60,10 @@ binfmt::Spec fuzzed_spec(FuzzedDataProvider& in) {
         const std::string key = fuzzed_key(in);
         switch (in.ConsumeIntegralInRange(0, 3)) {
         case 0: spec[key] = in.ConsumeBool(); break;
-        case 1: spec[key] = in.ConsumeBool() ? in.ConsumeIntegralInRange<std::uint32_t>(0, 300) : in.ConsumeIntegral<std::uint32_t>(); break;
+        case 1:
+            spec[key] = in.ConsumeBool() ? in.ConsumeIntegralInRange<std::uint32_t>(0, 300)
+                                         : in.ConsumeIntegral<std::uint32_t>();
+            break;
         case 2: spec[key] = fuzzed_text(in, key); break;
         default: spec[key] = in.ConsumeBytes<std::uint8_t>(in.ConsumeIntegralInRange<std::size_t>(0, 300)); break;
         }
@@ -73,7 +78,8 @@ sdbus::Variant fuzzed_variant(FuzzedDataProvider& in, const std::string& key, in
     case 1: return sdbus::Variant(in.ConsumeIntegral<std::uint32_t>());
     case 2: return sdbus::Variant(fuzzed_text(in, key));
     case 3: {
-        auto bytes = in.ConsumeBytes<std::uint8_t>(in.ConsumeIntegralInRange<std::size_t>(0, in.ConsumeIntegralInRange(0, 15) ? 300 : 9000));
+        auto bytes = in.ConsumeBytes<std::uint8_t>(
+            in.ConsumeIntegralInRange<std::size_t>(0, in.ConsumeIntegralInRange(0, 15) ? 300 : 9000));
         return sdbus::Variant(bytes);
     }
     case 4: return sdbus::Variant(in.ConsumeIntegral<std::int32_t>());
@@ -133,9 +139,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const binfmtd::ApiError& e) {
         FUZZ_CHECK(e.code() == binfmtd::ApiError::Code::InvalidEntry && std::string(e.what()).size() > 0,
                    std::string("decode_spec failed with an unexpected error: ") + e.what());
-        FUZZ_CHECK(std::string(e.what()).size() < 1024, std::string("an error message echoing a huge value: ") +
-                                                           std::string(e.what()).substr(0, 200));
-        FUZZ_CHECK(fuzz::valid_utf8(e.what()), std::string("an error message D-Bus cannot carry (not UTF-8): ") + e.what());
+        FUZZ_CHECK(std::string(e.what()).size() < 1024,
+                   std::string("an error message echoing a huge value: ") + std::string(e.what()).substr(0, 200));
+        FUZZ_CHECK(fuzz::valid_utf8(e.what()),
+                   std::string("an error message D-Bus cannot carry (not UTF-8): ") + e.what());
         return 0;
     }
     // Any other exception escapes and libFuzzer reports it: in the daemon it would become a

@@ -187,10 +187,22 @@ inline std::optional<Parsed> parse_register(std::string_view line) {
 
     for (bool more = true; more;) {
         switch (*p) {
-        case 'P': ++p; e.P = true; break;
-        case 'O': ++p; e.O = true; break;
-        case 'C': ++p; e.C = e.O = true; break;
-        case 'F': ++p; e.F = true; break;
+        case 'P':
+            ++p;
+            e.P = true;
+            break;
+        case 'O':
+            ++p;
+            e.O = true;
+            break;
+        case 'C':
+            ++p;
+            e.C = e.O = true;
+            break;
+        case 'F':
+            ++p;
+            e.F = true;
+            break;
         default: more = false;
         }
     }

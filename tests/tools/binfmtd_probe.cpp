@@ -69,7 +69,8 @@ std::vector<std::uint8_t> bytes_of(const std::string& v) {
     if (hex.size() % 2) usage("odd hex length in \"" + v.substr(0, 40) + "\"");
     std::vector<std::uint8_t> out;
     out.reserve(hex.size() / 2);
-    for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i < hex.size(); i += 2)
+        out.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
     return out;
 }
 
@@ -90,7 +91,8 @@ struct Item {
 Item parse_item(const std::string& item) {
     auto colon = item.find(':');
     auto eq = item.find('=', colon == std::string::npos ? 0 : colon);
-    if (colon == std::string::npos || eq == std::string::npos) usage("expected KEY:TYPE=VALUE, got \"" + item.substr(0, 80) + "\"");
+    if (colon == std::string::npos || eq == std::string::npos)
+        usage("expected KEY:TYPE=VALUE, got \"" + item.substr(0, 80) + "\"");
     return {expand(item.substr(0, colon)), item.substr(colon + 1, eq - colon - 1), item.substr(eq + 1)};
 }
 
@@ -336,14 +338,19 @@ int cmd_load(const std::vector<std::string>& args) {
                 switch (i % 3) {
                 case 0:
                     timed(s, "List", [&] {
-                        std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string>> out;
+                        std::vector<
+                            sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string>>
+                            out;
                         c.proxy->callMethod("List").onInterface(kInterface).storeResultsTo(out);
                     });
                     break;
                 case 1:
                     timed(s, "GetEntry", [&] {
                         Dict out;
-                        c.proxy->callMethod("GetEntry").onInterface(kInterface).withArguments(entry).storeResultsTo(out);
+                        c.proxy->callMethod("GetEntry")
+                            .onInterface(kInterface)
+                            .withArguments(entry)
+                            .storeResultsTo(out);
                     });
                     break;
                 default:
@@ -391,16 +398,17 @@ int cmd_load(const std::vector<std::string>& args) {
     const Sample& last = samples.back();
     const double elapsed = last.t;
     std::printf("seconds=%.1f readers=%d writers=%d\n", elapsed, readers, writers);
-    std::printf("read_calls=%zu read_failures=%ld read_p50_us=%.0f read_p99_us=%.0f read_max_us=%.0f\n", reads.us.size(),
-                reads.failures, percentile(reads.us, 0.50), percentile(reads.us, 0.99), percentile(reads.us, 1.0));
+    std::printf("read_calls=%zu read_failures=%ld read_p50_us=%.0f read_p99_us=%.0f read_max_us=%.0f\n",
+                reads.us.size(), reads.failures, percentile(reads.us, 0.50), percentile(reads.us, 0.99),
+                percentile(reads.us, 1.0));
     std::printf("write_calls=%zu write_failures=%ld write_p50_us=%.0f write_p99_us=%.0f write_max_us=%.0f\n",
                 writes.us.size(), writes.failures, percentile(writes.us, 0.50), percentile(writes.us, 0.99),
                 percentile(writes.us, 1.0));
     std::printf("calls_per_second=%.0f\n", static_cast<double>(reads.us.size() + writes.us.size()) / elapsed);
-    std::printf("rss_start_kb=%ld rss_base_kb=%ld rss_end_kb=%ld rss_max_kb=%ld rss_growth_kb=%ld\n", samples.front().rss_kb,
-                base->rss_kb, last.rss_kb, rss_max, last.rss_kb - base->rss_kb);
-    std::printf("fd_start=%ld fd_base=%ld fd_end=%ld fd_max=%ld fd_growth=%ld\n", samples.front().fds, base->fds, last.fds,
-                fd_max, last.fds - base->fds);
+    std::printf("rss_start_kb=%ld rss_base_kb=%ld rss_end_kb=%ld rss_max_kb=%ld rss_growth_kb=%ld\n",
+                samples.front().rss_kb, base->rss_kb, last.rss_kb, rss_max, last.rss_kb - base->rss_kb);
+    std::printf("fd_start=%ld fd_base=%ld fd_end=%ld fd_max=%ld fd_growth=%ld\n", samples.front().fds, base->fds,
+                last.fds, fd_max, last.fds - base->fds);
     for (auto& e : reads.errors) std::printf("read_error %s\n", e.c_str());
     for (auto& e : writes.errors) std::printf("write_error %s\n", e.c_str());
     return reads.failures + writes.failures == 0 && !reads.us.empty() && !writes.us.empty() ? 0 : 1;

@@ -25,10 +25,10 @@ public:
         kmodel::Parsed parsed;
         bool enabled = true;
     };
-    std::vector<Slot> table;           // newest first, as the kernel lists and tries them
-    binfmtd::MountState mount;         // Writable unless a test says otherwise
-    std::set<std::string> refuse;      // names whose registration the kernel refuses (ENOMEM, say)
-    std::vector<std::string> writes;   // "+NAME" per register line taken, "-NAME" per removal
+    std::vector<Slot> table;         // newest first, as the kernel lists and tries them
+    binfmtd::MountState mount;       // Writable unless a test says otherwise
+    std::set<std::string> refuse;    // names whose registration the kernel refuses (ENOMEM, say)
+    std::vector<std::string> writes; // "+NAME" per register line taken, "-NAME" per removal
 
     const std::string& dir() const override { return dir_; }
     binfmtd::MountState mount_state() const override { return mount; }
@@ -37,7 +37,8 @@ public:
         binfmtd::KernelTable t;
         for (auto& s : table) {
             std::string error;
-            if (auto ke = binfmt::decode_kernel_entry(s.name, entry_file(s), error)) t.entries.emplace_back(s.name, *ke);
+            if (auto ke = binfmt::decode_kernel_entry(s.name, entry_file(s), error))
+                t.entries.emplace_back(s.name, *ke);
             else t.unreadable.push_back(error);
         }
         return t;

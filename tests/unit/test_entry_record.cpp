@@ -184,9 +184,8 @@ TEST_CASE("decoding keeps the default of a key that is missing or of another typ
     encoded["magic"] = sdbus::Variant(std::string("7f454c46"));
     encoded["state"] = sdbus::Variant(true);
     encoded["unknown-key"] = sdbus::Variant(std::int32_t{3});
-    CHECK(differing_keys(binfmtctl::decode_entry(encoded),
-                         reset(sample(), {"interpreter", "enabled", "offset", "magic", "state"})) ==
-          std::set<std::string>{});
+    CHECK(differing_keys(binfmtctl::decode_entry(encoded), reset(sample(), {"interpreter", "enabled", "offset", "magic",
+                                                                            "state"})) == std::set<std::string>{});
 }
 
 TEST_CASE("the JSON form: hex bytes, the table's key order, and back to the same record") {
@@ -214,9 +213,9 @@ TEST_CASE("the JSON form: hex bytes, the table's key order, and back to the same
 TEST_CASE("decoding JSON keeps the default of a key that is missing, malformed or out of range") {
     auto doc = binfmt::entry_to_json<nlohmann::json>(sample());
     doc.erase("name");
-    doc["magic"] = "7f4";      // odd length
-    doc["offset"] = -1;        // not a u32
-    doc["enabled"] = "true";   // a string, not a boolean
+    doc["magic"] = "7f4";    // odd length
+    doc["offset"] = -1;      // not a u32
+    doc["enabled"] = "true"; // a string, not a boolean
     doc["mask"] = 5;
     CHECK(differing_keys(binfmt::entry_from_json(doc),
                          reset(sample(), {"name", "magic", "offset", "enabled", "mask"})) == std::set<std::string>{});

@@ -47,15 +47,15 @@ TEST_CASE("same_registration compares what the kernel compares", "[kernel]") {
     a.flags.credentials = true;
     Entry b = a;
     b.name = "b";
-    b.magic = {0x12, 0x04};          // differs only under a zero mask bit
+    b.magic = {0x12, 0x04}; // differs only under a zero mask bit
     b.flags = {};
-    b.flags.open_binary = true;      // O + C == C as the kernel shows it
+    b.flags.open_binary = true; // O + C == C as the kernel shows it
     b.flags.credentials = true;
     CHECK(a.same_registration(b));
     b.offset = 1;
     CHECK_FALSE(a.same_registration(b));
     Entry c = a;
-    c.mask.clear();                  // no mask == all ones; differs from 0x0f
+    c.mask.clear(); // no mask == all ones; differs from 0x0f
     CHECK_FALSE(a.same_registration(c));
     c.mask = {0xff, 0xff};
     Entry d = c;

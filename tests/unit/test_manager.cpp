@@ -27,7 +27,9 @@ struct Fixture {
     }
     void restart() {
         manager = std::make_unique<Manager>(tree.root(), kernel);
-        manager->on_entry_changed = [this](const std::string& n, const std::string& s) { changes.push_back(n + "=" + s); };
+        manager->on_entry_changed = [this](const std::string& n, const std::string& s) {
+            changes.push_back(n + "=" + s);
+        };
         manager->reload();
     }
     binfmt::Spec spec(const std::string& interpreter, const std::string& ext = "xx") const {
@@ -110,8 +112,7 @@ TEST_CASE("manager: Register of a defined name needs replace; a foreign name is 
     CHECK_FALSE(f.tree.exists("run/binfmtd.d/theirs.toml"));
 }
 
-TEST_CASE("manager: Register refuses an administrator's file, bad specs, unsafe interpreters, natives",
-          "[manager]") {
+TEST_CASE("manager: Register refuses an administrator's file, bad specs, unsafe interpreters, natives", "[manager]") {
     Fixture f;
     f.tree.write("etc/binfmtd.d/admin.toml", "# the administrator's own\n");
     CHECK(code_of(f.register_entry("admin", f.spec(f.interp), {.persist = true})) == Code::AlreadyExists);
@@ -125,7 +126,8 @@ TEST_CASE("manager: Register refuses an administrator's file, bad specs, unsafe 
     const binfmt::Spec elf{{"magic", binfmt::Bytes{0x7f, 'E', 'L', 'F'}}, {"interpreter", f.interp}};
     CHECK(code_of(f.register_entry("native", elf)) == Code::NativeConflict);
     CHECK(f.kernel.table.empty());
-    for (auto name : {"bad", "unsafe", "missing", "native"}) CHECK_FALSE(f.tree.exists(fmt::format("run/binfmtd.d/{}.toml", name)));
+    for (auto name : {"bad", "unsafe", "missing", "native"})
+        CHECK_FALSE(f.tree.exists(fmt::format("run/binfmtd.d/{}.toml", name)));
 }
 
 TEST_CASE("manager: Register while binfmt_misc is not writable changes nothing", "[manager]") {
@@ -168,7 +170,8 @@ TEST_CASE("manager: Unregister with persist masks a vendor entry in /etc, never 
     Fixture f;
     f.tree.write("usr/lib/binfmtd.d/vendor.toml",
                  fmt::format("[vendor]\nextension = \"v\"\ninterpreter = \"{}\"\n", f.interp));
-    f.tree.write("etc/binfmtd.d/admin.toml", fmt::format("[admin]\nextension = \"a\"\ninterpreter = \"{}\"\n", f.interp));
+    f.tree.write("etc/binfmtd.d/admin.toml",
+                 fmt::format("[admin]\nextension = \"a\"\ninterpreter = \"{}\"\n", f.interp));
     f.manager->reload();
     REQUIRE(f.manager->unregister_entry("vendor", true).ok());
     CHECK(f.tree.read("etc/binfmtd.d/vendor.toml").find("enabled = false") != std::string::npos);

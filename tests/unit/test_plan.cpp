@@ -123,7 +123,7 @@ TEST_CASE("an F entry whose interpreter file was replaced is registered again", 
 
     in.owned["f"].pinned = "8:1:200"; // same file: nothing to do
     CHECK(make_plan(in).actions.empty());
-    e.flags.fix_binary = false;       // without F the kernel opens the path at each exec
+    e.flags.fix_binary = false; // without F the kernel opens the path at each exec
     in.desired = {{e, {}, "8:1:300"}};
     in.kernel["f"] = in_kernel(e);
     CHECK(make_plan(in).actions.empty());

@@ -23,11 +23,10 @@ const fs::path kDebianBinfmtDir = "/usr/lib/binfmt.d";
 
 // qemu_target_list in QEMU's scripts/qemu-binfmt-conf.sh, in its order.
 const std::vector<std::string> kQemuTargets = {
-    "i386",    "i486",       "alpha",       "arm",     "armeb",     "sparc",      "sparc32plus",
-    "sparc64", "ppc",        "ppc64",       "ppc64le", "m68k",      "mips",       "mipsel",
-    "mipsn32", "mipsn32el",  "mips64",      "mips64el", "sh4",      "sh4eb",      "s390x",
-    "aarch64", "aarch64_be", "hppa",        "riscv32", "riscv64",   "xtensa",     "xtensaeb",
-    "microblaze", "microblazeel", "or1k",   "x86_64",  "hexagon",   "loongarch64",
+    "i386",     "i486",       "alpha",        "arm",     "armeb",      "sparc",   "sparc32plus", "sparc64", "ppc",
+    "ppc64",    "ppc64le",    "m68k",         "mips",    "mipsel",     "mipsn32", "mipsn32el",   "mips64",  "mips64el",
+    "sh4",      "sh4eb",      "s390x",        "aarch64", "aarch64_be", "hppa",    "riscv32",     "riscv64", "xtensa",
+    "xtensaeb", "microblaze", "microblazeel", "or1k",    "x86_64",     "hexagon", "loongarch64",
 };
 
 // Debian (qemu 1:7.2, bookworm) generates these files from its own table, not
@@ -68,12 +67,9 @@ struct DebianEntry {
 // Decodes the magic/mask field of a register line: literal bytes, "\xHH" and "\\".
 std::optional<Bytes> decode_escapes(std::string_view text) {
     auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     };
     Bytes out;
@@ -87,12 +83,10 @@ std::optional<Bytes> decode_escapes(std::string_view text) {
             ++i;
             continue;
         }
-        if (i + 3 >= text.size() || text[i + 1] != 'x')
-            return std::nullopt;
+        if (i + 3 >= text.size() || text[i + 1] != 'x') return std::nullopt;
         const int hi = hex(text[i + 2]);
         const int lo = hex(text[i + 3]);
-        if (hi < 0 || lo < 0)
-            return std::nullopt;
+        if (hi < 0 || lo < 0) return std::nullopt;
         out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
         i += 3;
     }
@@ -107,8 +101,7 @@ std::vector<std::string> split_register_line(const std::string& line) {
     while (true) {
         const std::size_t end = line.find(delim, start);
         fields.push_back(line.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos)
-            break;
+        if (end == std::string::npos) break;
         start = end + 1;
     }
     return fields;
@@ -119,18 +112,14 @@ std::optional<DebianEntry> read_debian_conf(const fs::path& path) {
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        if (line.empty() || line.front() == '#' || line.front() == ';')
-            continue;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line.front() == '#' || line.front() == ';') continue;
         const auto f = split_register_line(line);
         // name, type, offset, magic, mask, interpreter[, flags]
-        if (f.size() < 6 || f[1] != "M")
-            return std::nullopt;
+        if (f.size() < 6 || f[1] != "M") return std::nullopt;
         auto magic = decode_escapes(f[3]);
         auto mask = decode_escapes(f[4]);
-        if (!magic || !mask)
-            return std::nullopt;
+        if (!magic || !mask) return std::nullopt;
         return DebianEntry{std::move(*magic), std::move(*mask)};
     }
     return std::nullopt;
@@ -188,8 +177,7 @@ TEST_CASE("presets: magic and mask agree with Debian's qemu-user-static", "[pres
     if (fs::is_directory(kDebianBinfmtDir, ec)) {
         for (const auto& dirent : fs::directory_iterator(kDebianBinfmtDir, ec)) {
             const std::string file = dirent.path().filename().string();
-            if (file.starts_with("qemu-") && file.ends_with(".conf"))
-                confs.push_back(dirent.path());
+            if (file.starts_with("qemu-") && file.ends_with(".conf")) confs.push_back(dirent.path());
         }
     }
     if (confs.empty())
@@ -200,8 +188,7 @@ TEST_CASE("presets: magic and mask agree with Debian's qemu-user-static", "[pres
     std::size_t exact = 0;
     for (const binfmt::Preset& p : binfmt::presets()) {
         const fs::path conf = kDebianBinfmtDir / (p.name() + ".conf");
-        if (!fs::exists(conf, ec))
-            continue;
+        if (!fs::exists(conf, ec)) continue;
         INFO("preset " << p.arch << ", " << conf.string());
         const auto debian = read_debian_conf(conf);
         REQUIRE(debian);
@@ -230,8 +217,7 @@ TEST_CASE("presets: magic and mask agree with Debian's qemu-user-static", "[pres
     }
     INFO(compared << " presets compared with Debian, " << exact << " byte for byte");
     CHECK(compared >= kMinDebianCounterparts);
-    for (const auto& [arch, reason] : kDebianDiffers)
-        CHECK(binfmt::find_preset("qemu-" + arch) != nullptr);
+    for (const auto& [arch, reason] : kDebianDiffers) CHECK(binfmt::find_preset("qemu-" + arch) != nullptr);
 }
 
 TEST_CASE("presets: host families follow qemu-binfmt-conf.sh", "[presets]") {
@@ -257,8 +243,7 @@ TEST_CASE("presets: host families follow qemu-binfmt-conf.sh", "[presets]") {
     // On x86_64 exactly its own presets are skipped as native.
     std::set<std::string> native;
     for (const binfmt::Preset& p : binfmt::presets())
-        if (p.family == binfmt::family_of_machine("x86_64"))
-            native.insert(std::string(p.arch));
+        if (p.family == binfmt::family_of_machine("x86_64")) native.insert(std::string(p.arch));
     CHECK(native == std::set<std::string>{"i386", "i486", "x86_64"});
 
     CHECK_FALSE(binfmt::host_family().empty());
@@ -278,8 +263,8 @@ TEST_CASE("presets: interpreter lookup", "[presets]") {
     // The first existing candidate wins, whatever else exists.
     CHECK(binfmt::find_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64", "/usr/bin/qemu-aarch64-static"})) ==
           "/usr/bin/qemu-aarch64-static");
-    CHECK(binfmt::find_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64",
-                                                           "/usr/libexec/qemu-binfmt/aarch64-binfmt-P"})) ==
+    CHECK(binfmt::find_interpreter(*aarch64,
+                                   exists_in({"/usr/bin/qemu-aarch64", "/usr/libexec/qemu-binfmt/aarch64-binfmt-P"})) ==
           "/usr/libexec/qemu-binfmt/aarch64-binfmt-P");
     CHECK(binfmt::find_interpreter(*aarch64, exists_in({"/usr/bin/qemu-aarch64"})) == "/usr/bin/qemu-aarch64");
     // Another arch's emulator is no candidate.

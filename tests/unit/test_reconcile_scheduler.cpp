@@ -31,8 +31,9 @@ struct Bench {
     FakeAlarm alarm;
     const std::uint64_t start = clock.now;
     std::vector<std::pair<std::uint64_t, std::string>> served;
-    ReconcileScheduler scheduler{clock, alarm, {.debounce_usec = 100 * ms},
-                                 [this](const std::string& why) { served.emplace_back(clock.now - start, why); }};
+    ReconcileScheduler scheduler{clock, alarm, {.debounce_usec = 100 * ms}, [this](const std::string& why) {
+                                     served.emplace_back(clock.now - start, why);
+                                 }};
 
     // Time passes to START + T: the alarm fires (at its due time) whenever it is due by then.
     void at(std::uint64_t t) {
@@ -140,8 +141,7 @@ TEST_CASE("scheduler: after a serve, a new burst has a cap window of its own", "
     CHECK(b.times() == std::vector<std::uint64_t>{100, 1500, 2100});
 }
 
-TEST_CASE("scheduler: an urgent request goes ahead of a pending debounce and does not move it",
-          "[scheduler]") {
+TEST_CASE("scheduler: an urgent request goes ahead of a pending debounce and does not move it", "[scheduler]") {
     Bench b;
     b.settle(0);
     b.urgent(20 * ms, 2 * ms);
@@ -178,10 +178,10 @@ TEST_CASE("scheduler: requests due together are one reconcile with every reason 
 
 TEST_CASE("scheduler: an alarm within the slack of a due time serves it too", "[scheduler]") {
     Bench b;
-    b.settle(0);                      // due at 100 ms
-    b.urgent(99'500, 0);              // due at 99.5 ms: the alarm fires then
+    b.settle(0);         // due at 100 ms
+    b.urgent(99'500, 0); // due at 99.5 ms: the alarm fires then
     b.at(99'600);
-    REQUIRE(b.served.size() == 1);    // the debounce, 0.5 ms away, was served with it
+    REQUIRE(b.served.size() == 1); // the debounce, 0.5 ms away, was served with it
     CHECK(b.served[0].second == "binfmt_misc changed, the configuration changed");
     b.at(1000 * ms);
     CHECK(b.served.size() == 1);

@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 
 using binfmt::State;
-using binfmtd::ReconcileReport;
 using binfmtd::Reconciler;
+using binfmtd::ReconcileReport;
 using unit::FakeKernel;
 using unit::TempTree;
 
@@ -103,8 +103,7 @@ TEST_CASE("reconciler: an entry whose definition goes away is removed, a foreign
     CHECK(entry(r, "bb").state == State::Active);
 }
 
-TEST_CASE("reconciler: a broken file keeps its entries, and restores them from the last registration",
-          "[reconciler]") {
+TEST_CASE("reconciler: a broken file keeps its entries, and restores them from the last registration", "[reconciler]") {
     Fixture f;
     f.define("aa");
     f.reconcile();

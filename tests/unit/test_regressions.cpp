@@ -6,12 +6,12 @@
 #include "atomic_file.hpp"
 #include "config.hpp"
 #include "definitions.hpp"
-#include "state_store.hpp"
 #include "kernel_entry.hpp"
 #include "kernel_register_parser.hpp"
 #include "register_string.hpp"
 #include "spec.hpp"
 #include "spec_decode.hpp"
+#include "state_store.hpp"
 #include "validate.hpp"
 
 #include <catch2/catch.hpp>
@@ -96,8 +96,7 @@ void check_toml_reads_back(const Entry& e) {
 TEST_CASE("register strings the kernel reads back exactly: delimiters, escapes, limits", "[regression]") {
     // Bytes that look like the escape syntax or a delimiter, raw in magic and mask.
     check_kernel_reads_back(magic_entry("esc", {'\\', 'x', '4', '1', ':', '\\', '\\', 0x00, 0xff}, {}, 0, "/bin/x"));
-    check_kernel_reads_back(
-        magic_entry("masked", {':', '|', ','}, {0xff, 0x00, '\\'}, 253, "/usr/bin/with:colon"));
+    check_kernel_reads_back(magic_entry("masked", {':', '|', ','}, {0xff, 0x00, '\\'}, 253, "/usr/bin/with:colon"));
     // The largest offset the kernel allows for a one-byte magic, and a 256-byte magic at 0.
     check_kernel_reads_back(magic_entry("last-byte", {0x42}, {}, 255, "/bin/x"));
     check_kernel_reads_back(magic_entry("full-head", Bytes(256, 0x5c), {}, 0, "/bin/x"));
@@ -234,7 +233,7 @@ TEST_CASE("binfmtd removes the temporaries an interrupted write left, and nothin
     write(etc / ".a.toml.Ab3dE9", "");                                  // killed before any write
     write(etc / ".b.toml.x0x0x0", marker.substr(0, 10));                // killed mid-write
     write(run / ".c.toml.QQQQQQ", marker + "[c]\nextension = \"c\"\n"); // killed before rename
-    write(run / ("." + std::string(247, 'l') + ".Zz9Zz9"), marker);      // a cut long name
+    write(run / ("." + std::string(247, 'l') + ".Zz9Zz9"), marker);     // a cut long name
     // Not binfmtd's: an administrator's hidden files, other names, a real definition.
     write(etc / ".admin.toml.bak", marker);
     write(etc / ".d.toml.ABCDEF", "[d]\nextension = \"d\"\n");
@@ -262,10 +261,10 @@ TEST_CASE("every string binfmtd sends over D-Bus is valid UTF-8, whatever the ke
     CHECK(binfmtd::for_dbus("plain-name") == "plain-name");
     CHECK(binfmtd::for_dbus("ünïcode-😀") == "ünïcode-😀");
     CHECK(binfmtd::for_dbus("odd\xff") == "odd\\xff");
-    CHECK(binfmtd::for_dbus("/usr/bin/\xfe\xc3") == "/usr/bin/\\xfe\\xc3");      // a cut 2-byte sequence
-    CHECK(binfmtd::for_dbus("\xc0\xaf") == "\\xc0\\xaf");                       // overlong '/'
-    CHECK(binfmtd::for_dbus("\xed\xa0\x80") == "\\xed\\xa0\\x80");              // a UTF-16 surrogate
-    CHECK(binfmtd::for_dbus(std::string("a\0b", 3)) == "a\\x00b");              // D-Bus strings hold no NUL
+    CHECK(binfmtd::for_dbus("/usr/bin/\xfe\xc3") == "/usr/bin/\\xfe\\xc3"); // a cut 2-byte sequence
+    CHECK(binfmtd::for_dbus("\xc0\xaf") == "\\xc0\\xaf");                   // overlong '/'
+    CHECK(binfmtd::for_dbus("\xed\xa0\x80") == "\\xed\\xa0\\x80");          // a UTF-16 surrogate
+    CHECK(binfmtd::for_dbus(std::string("a\0b", 3)) == "a\\x00b");          // D-Bus strings hold no NUL
     for (int c = 0; c < 256; ++c) {
         const std::string one(1, static_cast<char>(c));
         INFO(c);
@@ -279,7 +278,8 @@ TEST_CASE("the state file takes origins that are not UTF-8, and its stale tempor
     TempDir t;
     binfmtd::StateStore store(t.path.string());
     binfmtd::RuntimeState state;
-    state.owned["oddfile"] = {"oddfile", (t.path / "etc/binfmtd.d/odd\xff.toml").string(), "", ":oddfile:E::x::/bin/x:"};
+    state.owned["oddfile"] = {"oddfile", (t.path / "etc/binfmtd.d/odd\xff.toml").string(), "",
+                              ":oddfile:E::x::/bin/x:"};
     REQUIRE(store.save(state).ok());
     auto loaded = store.load();
     REQUIRE(loaded.ok());

@@ -6,8 +6,10 @@
 using namespace binfmt;
 
 TEST_CASE("a D-Bus style spec builds the same entry as TOML", "[spec]") {
-    Spec spec{{"magic", Bytes{0x1b, 'L', 'u', 'a'}}, {"mask", Bytes{0xff, 0xff, 0xff, 0xff}},
-              {"interpreter", std::string("/usr/bin/lua")}, {"fix-binary", true}};
+    Spec spec{{"magic", Bytes{0x1b, 'L', 'u', 'a'}},
+              {"mask", Bytes{0xff, 0xff, 0xff, 0xff}},
+              {"interpreter", std::string("/usr/bin/lua")},
+              {"fix-binary", true}};
     Entry e;
     std::vector<SpecProblem> problems;
     REQUIRE(entry_from_spec("lua", spec, e, problems));
