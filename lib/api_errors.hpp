@@ -30,22 +30,28 @@ struct ApiErrorInfo {
 
 // One row a code, in the enum's order (checked below), so a code is its row's index.
 inline constexpr std::array<ApiErrorInfo, 10> kApiErrors{{
+    // A definition binfmtd's checks or the kernel's limits refuse.
     {ApiErrorCode::InvalidEntry, "org.binfmtd1.Error.InvalidEntry", 1,
      "fix the definition; `binfmtctl validate FILE` checks a file offline"},
     {ApiErrorCode::NoSuchEntry, "org.binfmtd1.Error.NoSuchEntry", 5, "see `binfmtctl list`"},
     {ApiErrorCode::AlreadyExists, "org.binfmtd1.Error.AlreadyExists", 1, "pass --replace to overwrite it"},
+    // Someone other than root could change the interpreter, or it would run the host's own programs.
     {ApiErrorCode::UnsafeInterpreter, "org.binfmtd1.Error.UnsafeInterpreter", 1,
      "the interpreter and the directories above it must be owned by root and not writable by group or others"},
     {ApiErrorCode::NativeConflict, "org.binfmtd1.Error.NativeConflict", 1,
      "it would capture this host's own executables; pass --force only if you are sure"},
+    // binfmt_misc absent or read-only; the kernel refused a write.
     {ApiErrorCode::NotMounted, "org.binfmtd1.Error.NotMounted", 1,
      "binfmt_misc is not mounted; see `binfmtctl status`"},
     {ApiErrorCode::KernelRejected, "org.binfmtd1.Error.KernelRejected", 1,
      "the kernel refused it; binfmtd's log has the details"},
+    // A configuration file binfmtd may not (or cannot) write.
     {ApiErrorCode::ReadOnly, "org.binfmtd1.Error.ReadOnly", 1,
      "the configuration directory is read-only; try without --persist"},
+    // An entry that exists, but that another tool registered.
     {ApiErrorCode::NotManaged, "org.binfmtd1.Error.NotManaged", 1,
      "binfmtd leaves alone the entries it did not register; change it with the tool that registered it"},
+    // Neither root nor allowed by polkit.
     {ApiErrorCode::AccessDenied, "org.freedesktop.DBus.Error.AccessDenied", 4,
      "permission denied — run as root or ask an administrator"},
 }};

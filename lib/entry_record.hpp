@@ -32,20 +32,18 @@ template <typename T> struct EntryField {
 };
 
 // Every key, in the order JSON lists them. A new key is a member above and one line here.
-inline constexpr std::tuple kEntryFields{
-    EntryField{"name", &EntryRecord::name},
-    EntryField{"kind", &EntryRecord::kind},
-    EntryField{"interpreter", &EntryRecord::interpreter},
-    EntryField{"magic", &EntryRecord::magic},
-    EntryField{"mask", &EntryRecord::mask},
-    EntryField{"offset", &EntryRecord::offset},
-    EntryField{"extension", &EntryRecord::extension},
-    EntryField{"flags", &EntryRecord::flags},
-    EntryField{"enabled", &EntryRecord::enabled},
-    EntryField{"state", &EntryRecord::state},
-    EntryField{"origin", &EntryRecord::origin},
-    EntryField{"error", &EntryRecord::error},
-};
+inline constexpr std::tuple kEntryFields{EntryField{"name", &EntryRecord::name},
+                                         EntryField{"kind", &EntryRecord::kind},
+                                         EntryField{"interpreter", &EntryRecord::interpreter},
+                                         EntryField{"magic", &EntryRecord::magic},
+                                         EntryField{"mask", &EntryRecord::mask},
+                                         EntryField{"offset", &EntryRecord::offset},
+                                         EntryField{"extension", &EntryRecord::extension},
+                                         EntryField{"flags", &EntryRecord::flags},
+                                         EntryField{"enabled", &EntryRecord::enabled},
+                                         EntryField{"state", &EntryRecord::state},
+                                         EntryField{"origin", &EntryRecord::origin},
+                                         EntryField{"error", &EntryRecord::error}};
 
 // Calls visit(key, value) for every field of `record` in table order; the value is a
 // reference to the member, const when the record is.

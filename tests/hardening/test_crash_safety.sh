@@ -1,4 +1,4 @@
-# Crash safety (issue 7): binfmtd is killed with SIGKILL while it persists registrations, both
+# Crash safety: binfmtd is killed with SIGKILL while it persists registrations, both
 # right before each file-system and kernel write it makes for a Register (strace injects the
 # SIGKILL on entry to the Kth fsync/rename/write, so that call never happens) and at random
 # moments of a Register loop. After every kill: each configuration file is byte for byte the

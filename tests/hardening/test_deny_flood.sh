@@ -1,4 +1,4 @@
-# 10000 Register calls from one unprivileged client (issue 7): every one is denied with
+# 10000 Register calls from one unprivileged client: every one is denied with
 # org.freedesktop.DBus.Error.AccessDenied (no polkit answers on the private bus), binfmtd keeps
 # serving, nothing is written, and its memory and file descriptors stay flat. Hostile input
 # from a non-root caller is refused the same way, before any of it is decoded.

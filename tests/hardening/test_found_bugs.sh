@@ -1,4 +1,4 @@
-# Regression tests for the bugs the hardening work found (issue 7), each against the running
+# Regression tests for the bugs the hardening work found, each against the running
 # binfmtd over the bus. (Fixed in the daemon; the unit side is in tests/unit/test_regressions.cpp.)
 #
 # 1. Register of a valid name 243-250 bytes long failed with org.binfmtd1.Error.ReadOnly

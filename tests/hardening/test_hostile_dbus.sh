@@ -1,4 +1,4 @@
-# Hostile D-Bus input (issue 7): every malformed Register/Unregister/GetEntry/Resolve a local
+# Hostile D-Bus input: every malformed Register/Unregister/GetEntry/Resolve a local
 # caller can send is answered with a named error while binfmtd keeps serving, the kernel's
 # table and the configuration directories stay as they were, and a good call still works.
 # Root is the caller (a non-root one is refused before any decoding: see test_deny_flood.sh),

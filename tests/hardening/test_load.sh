@@ -1,4 +1,4 @@
-# Load (issue 7): 16 clients calling List/GetEntry/Describe in a loop and 2 clients doing
+# Load: 16 clients calling List/GetEntry/Describe in a loop and 2 clients doing
 # Register/Unregister, each on its own bus connection, for BINFMTD_LOAD_SECONDS (default 10;
 # `scripts/dev load` runs 60). No call may fail; the latency percentiles, binfmtd's RSS and its
 # file descriptors are reported; RSS and fds must stay flat after the warm-up.

@@ -1,4 +1,4 @@
-# Read-only and full file systems (issue 7): with /etc/binfmtd.d read-only, with
+# Read-only and full file systems: with /etc/binfmtd.d read-only, with
 # /run/binfmtd.d read-only, and with /etc/binfmtd.d on a full 64 KiB tmpfs, every Register and
 # Unregister that would write there fails with org.binfmtd1.Error.ReadOnly and a message naming
 # the file and the reason, and changes nothing: not the kernel's table, not a byte of the

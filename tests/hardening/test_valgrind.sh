@@ -1,4 +1,4 @@
-# valgrind memcheck of binfmtd through a whole service scenario (issue 7): startup, Register
+# valgrind memcheck of binfmtd through a whole service scenario: startup, Register
 # (runtime and persistent), every read method, Resolve, hostile and denied calls, a
 # configuration edit picked up by the watchers, SIGHUP, Unregister, SIGTERM. memcheck must
 # report no error and no lost block, definitely, indirectly or possibly (still reachable: the

@@ -1,4 +1,4 @@
-# binfmtctl's exit codes (PRODUCT.md): 0 success, 1 failure, 2 usage error, 3 daemon not
+# binfmtctl's exit codes (binfmtctl(1)): 0 success, 1 failure, 2 usage error, 3 daemon not
 # reachable, 4 permission denied, 5 no such entry.
 
 let_user_in
