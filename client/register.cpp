@@ -1,5 +1,6 @@
 // `register NAME (--magic|--extension|--preset) ...` and `register --file FILE.toml`.
 #include "bus.hpp"
+#include "config_file.hpp"
 #include "offline.hpp"
 #include "verbs.hpp"
 
@@ -64,25 +65,15 @@ binfmt::Spec spec_from_args(const Args& a) {
     return spec;
 }
 
-std::optional<std::string> read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return text.str();
-}
-
 int register_file(Context& ctx) {
     const std::string& path = ctx.args.file;
-    errno = 0;
-    auto text = read_text(path);
-    if (!text) {
-        std::fputs(fmt::format("binfmtctl: cannot read \"{}\": {}\n", path, std::strerror(errno ? errno : EIO)).c_str(),
-                   stderr);
+    // Only the text counts: the daemon writes its own copy, so who may edit this one does not matter.
+    const binfmt::ConfigFile file = binfmt::read_config_file(path, false);
+    if (file.outcome == binfmt::ConfigFile::Outcome::Refused) {
+        std::fputs(fmt::format("binfmtctl: \"{}\" {}\n", path, file.why).c_str(), stderr);
         return 1;
     }
-    // Only the text is parsed: the daemon writes its own copy, so who may edit this one does not matter.
+    const std::string* text = &file.text;
     std::vector<binfmt::Entry> entries;
     std::vector<std::string> invalid;
     std::vector<binfmt::Diagnostic> diags;

@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include "config_file.hpp"
 #include "spec.hpp"
 #include "validate.hpp"
 
@@ -76,22 +77,6 @@ bool parse_entry(const std::string& path, const std::string& name, const toml::t
     return problems.empty();
 }
 
-// A file a non-root user could rewrite would let them define what root executes.
-std::string untrusted_reason(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return {};
-    if (st.st_uid != 0) return fmt::format("owned by uid {}, not root", st.st_uid);
-    if (st.st_mode & (S_IWGRP | S_IWOTH))
-        return fmt::format("writable by group or others (mode {:04o})", st.st_mode & 07777);
-    return {};
-}
-
-bool is_masked(const fs::path& p) {
-    std::error_code ec;
-    if (fs::is_symlink(p, ec) && fs::read_symlink(p, ec) == "/dev/null") return true;
-    return fs::is_regular_file(p, ec) && fs::file_size(p, ec) == 0;
-}
-
 struct Candidate {
     Entry entry;
     bool valid;
@@ -99,26 +84,27 @@ struct Candidate {
     std::string file;
 };
 
-void load_file(const std::string& path, std::size_t rank, const LoadOptions& opts, Config& cfg,
+// `report_mask`: a masked file is worth a note where it hides a lower directory's file.
+void load_file(const std::string& path, std::size_t rank, const LoadOptions& opts, bool report_mask, Config& cfg,
                std::vector<Candidate>& candidates) {
-    if (opts.check_trust) {
-        if (auto why = untrusted_reason(path); !why.empty()) {
-            cfg.diagnostics.push_back({Severity::Warning, {path}, {}, fmt::format("{}, ignoring", why)});
-            cfg.broken_files.push_back(path);
-            return;
-        }
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        cfg.diagnostics.push_back({Severity::Error, {path}, {}, "cannot be read"});
+    ConfigFile file = read_config_file(path, opts.check_trust);
+    switch (file.outcome) {
+    case ConfigFile::Outcome::Text: break;
+    case ConfigFile::Outcome::Masked:
+        if (report_mask) cfg.diagnostics.push_back({Severity::Info, {path}, {}, "masked"});
+        return;
+    case ConfigFile::Outcome::Untrusted:
+        cfg.diagnostics.push_back({Severity::Warning, {path}, {}, fmt::format("{}, ignoring", file.why)});
+        cfg.broken_files.push_back(path);
+        return;
+    case ConfigFile::Outcome::Refused:
+        cfg.diagnostics.push_back({Severity::Error, {path}, {}, fmt::format("{}, ignoring", file.why)});
         cfg.broken_files.push_back(path);
         return;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
     std::vector<Entry> valid;
     std::vector<std::string> invalid;
-    if (!parse_config_text(ss.str(), path, valid, invalid, cfg.diagnostics)) {
+    if (!parse_config_text(file.text, path, valid, invalid, cfg.diagnostics)) {
         cfg.broken_files.push_back(path);
         return;
     }
@@ -202,13 +188,7 @@ Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions&
         for (auto& p : toml_files_in(dirs[rank])) effective.try_emplace(p.filename().string(), rank, p);
 
     std::vector<Candidate> candidates;
-    for (auto& [fname, rp] : effective) {
-        if (is_masked(rp.second)) {
-            cfg.diagnostics.push_back({Severity::Info, {rp.second.string()}, {}, "masked"});
-            continue;
-        }
-        load_file(rp.second.string(), rp.first, opts, cfg, candidates);
-    }
+    for (auto& [fname, rp] : effective) load_file(rp.second.string(), rp.first, opts, true, cfg, candidates);
     pick_winners(candidates, cfg);
     return cfg;
 }
@@ -219,10 +199,9 @@ Config load_config_paths(const std::vector<std::string>& paths, const LoadOption
     for (std::size_t rank = 0; rank < paths.size(); ++rank) {
         std::error_code ec;
         if (fs::is_directory(paths[rank], ec)) {
-            for (auto& p : toml_files_in(paths[rank]))
-                if (!is_masked(p)) load_file(p.string(), rank, opts, cfg, candidates);
-        } else if (fs::exists(paths[rank], ec)) {
-            load_file(paths[rank], rank, opts, cfg, candidates);
+            for (auto& p : toml_files_in(paths[rank])) load_file(p.string(), rank, opts, false, cfg, candidates);
+        } else if (fs::exists(paths[rank], ec) || fs::is_symlink(paths[rank], ec)) {
+            load_file(paths[rank], rank, opts, false, cfg, candidates);
         } else {
             cfg.diagnostics.push_back({Severity::Error, {paths[rank]}, {}, "no such file or directory"});
         }

@@ -1,4 +1,5 @@
 #include "config.hpp"
+#include "config_file.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -186,4 +187,48 @@ TEST_CASE("files others could write are ignored", "[config]") {
     LoadOptions trusting;
     trusting.check_trust = false;
     CHECK(load_config_dirs(config_dirs(r.dir.string()), trusting).entries.size() == 1);
+}
+
+TEST_CASE("files that are not regular are refused without blocking", "[config]") {
+    // A FIFO named *.toml blocked the loader forever (no D-Bus answers, no restore after a flush).
+    TempRoot r;
+    r.write("etc/binfmtd.d/good.toml", "[g]\nextension = \"g\"\ninterpreter = \"/bin/x\"\n");
+    REQUIRE(::mkfifo((r.dir / "etc/binfmtd.d/fifo.toml").c_str(), 0644) == 0);
+    fs::create_directories(r.dir / "run/binfmtd.d/dir.toml");
+    fs::create_symlink("/dev/zero", r.dir / "usr/lib/binfmtd.d/zero.toml");
+    Config c = r.load();
+    CHECK(find(c, "g"));
+    CHECK(c.has_errors());
+    CHECK(has_diag(c, "fifo.toml: is a FIFO, not a regular file, ignoring"));
+    CHECK(has_diag(c, "dir.toml: is a directory, not a regular file, ignoring"));
+    CHECK(has_diag(c, "zero.toml: is a character device, not a regular file, ignoring"));
+    CHECK(c.broken_files.size() == 3);
+    // binfmtctl validate FILE|DIR takes the same path.
+    Config v = load_config_paths({(r.dir / "etc/binfmtd.d").string(), (r.dir / "etc/binfmtd.d/fifo.toml").string()},
+                                 {.check_trust = false});
+    CHECK(find(v, "g"));
+    CHECK(has_diag(v, "is a FIFO, not a regular file"));
+}
+
+TEST_CASE("a configuration file larger than 1 MiB is refused", "[config]") {
+    TempRoot r;
+    std::string big = "[big]\nextension = \"b\"\ninterpreter = \"/bin/x\"\n";
+    big += "# " + std::string(kMaxConfigFileSize, 'x') + "\n";
+    r.write("etc/binfmtd.d/big.toml", big);
+    Config c = r.load();
+    CHECK_FALSE(find(c, "big"));
+    CHECK(has_diag(c, "more than a configuration file may have"));
+}
+
+TEST_CASE("the trust rules judge the file that is read, through a symlink too", "[config]") {
+    TempRoot r;
+    // A symlink in a trusted directory to a file others can write: what would be read is judged.
+    auto open = r.write("open-target.toml", "[o]\nextension = \"o\"\ninterpreter = \"/bin/x\"\n", 0666);
+    fs::create_symlink(open, r.dir / "etc/binfmtd.d/link.toml");
+    auto fine = r.write("fine-target.toml", "[f]\nextension = \"f\"\ninterpreter = \"/bin/x\"\n", 0644);
+    fs::create_symlink(fine, r.dir / "etc/binfmtd.d/fine.toml");
+    Config c = r.load();
+    CHECK_FALSE(find(c, "o"));
+    CHECK(has_diag(c, "link.toml: writable by group or others (mode 0666), ignoring"));
+    CHECK(find(c, "f"));
 }
