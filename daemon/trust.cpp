@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 namespace binfmtd {
@@ -93,6 +95,21 @@ std::string directory_problem(const std::string& dir, Lstats& lstats) {
     return problem;
 }
 
+// procfs names things relative to the process that looks (/proc/self, /proc/thread-self, and the
+// magic links /proc/PID/cwd, root, exe, fd/N, which /dev/fd and /dev/std* lead to). binfmtd
+// would judge its own view, while the kernel opens a non-F interpreter in the process that runs
+// the file: a path through procfs is refused, however it is reached. Only a component on another
+// file system than its directory can be a procfs mount: the others cost no statfs.
+int procfs_problem(const std::string& dir, const std::string& path, const struct stat& st, Lstats& lstats,
+                   std::string& unsafe) {
+    struct stat parent {};
+    if (lstats.get(dir, parent) == 0 && parent.st_dev == st.st_dev) return 0;
+    struct statfs sfs {};
+    if (::statfs(path.c_str(), &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC) return 0;
+    unsafe = fmt::format("\"{}\" is on procfs, where a path names what the process running the file sees", path);
+    return EPERM;
+}
+
 // realpath(3) of the absolute `path`, with lstat(2) instead of readlink(2) per component, so that
 // the directory checks after it find every component of the result already looked at. 0 or errno;
 // EPERM with `unsafe` set when a symlink on the way could be replaced by someone other than root.
@@ -114,6 +131,7 @@ int real_path(const std::string& path, Lstats& lstats, std::string& out, std::st
         const std::string next = join(resolved, comp);
         struct stat st {};
         if (int err = lstats.get(next, st)) return err;
+        if (int err = procfs_problem(resolved, next, st, lstats, unsafe)) return err;
         if (S_ISLNK(st.st_mode)) {
             // Whoever can replace this link picks the directory: it and where it lies must be root's.
             if (st.st_uid != 0) unsafe = fmt::format("symlink \"{}\" is owned by uid {}, not root", next, st.st_uid);

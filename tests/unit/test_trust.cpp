@@ -108,3 +108,24 @@ TEST_CASE("trust: within one cache scope each path is looked at once", "[trust]"
     }
     CHECK(check_interpreter(run).kind == Kind::Unsafe); // a new scope looks again
 }
+
+TEST_CASE("trust: an interpreter path through procfs is refused, however it is reached", "[trust]") {
+    // The kernel opens a non-F interpreter in the process that runs the file: /proc/self/cwd is
+    // that process's directory, not binfmtd's (with C, a user's program ran as root).
+    Tree t;
+    for (std::string path : {"/proc/self/cwd/bin/sh", "/proc/thread-self/root/bin/sh", "/proc/1/root/bin/sh",
+                             "/proc/self/exe", "/dev/fd/0", "/dev/stdin", "/proc/self/fd/0"}) {
+        INFO(path);
+        auto v = check_interpreter(path);
+        CHECK(v.kind == Kind::Unsafe);
+        CHECK(says(v, "procfs"));
+    }
+    // Through symlinks of root's own, to a file or to a directory on the way.
+    t.link("/proc/self/root/bin/sh", "usr/bin/via-link");
+    t.link("/proc/self/root", "usr/lib/rootdir");
+    CHECK(says(check_interpreter(t.path("usr/bin/via-link")), "procfs"));
+    CHECK(says(check_interpreter(t.path("usr/lib/rootdir/bin/sh")), "procfs"));
+    // Other file systems on the way are fine: the kernel resolves those in the caller's root.
+    CHECK(check_interpreter("/bin/sh").ok());
+    CHECK(check_interpreter(t.interpreter("usr/bin/plain")).ok());
+}
