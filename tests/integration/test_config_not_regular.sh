@@ -16,6 +16,7 @@ assert_registered good
 assert_log "<3>$ROOT/etc/binfmtd.d/fifo.toml: is a FIFO, not a regular file, ignoring"
 assert_log "<3>$ROOT/usr/lib/binfmtd.d/dir.toml: is a directory, not a regular file, ignoring"
 assert_log "<3>$ROOT/run/binfmtd.d/zero.toml: is a character device, not a regular file, ignoring"
+# shellcheck disable=SC2034 # WRAP: read by lib.sh's run_binfmtd
 WRAP=()
 
 vrc=0
