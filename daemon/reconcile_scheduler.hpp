@@ -64,4 +64,7 @@ private:
     std::uint64_t armed_for_ = 0;   // the due time the alarm is armed for (0: none)
 };
 
+// How a watch source asks for a reconcile (ReconcileScheduler::schedule, or a test's recorder).
+using Schedule = std::function<void(const std::string& why, ReconcileScheduler::Urgency, std::uint64_t delay_usec)>;
+
 } // namespace binfmtd

@@ -14,14 +14,16 @@ std::uint32_t directory_change_mask() {
            IN_DELETE_SELF | IN_MOVE_SELF;
 }
 
-ConfigWatch::ConfigWatch(EventLoop& loop, std::vector<std::string> dirs, ReconcileScheduler& scheduler)
-    : dirs_(std::move(dirs)), scheduler_(scheduler) {
+ConfigWatch::ConfigWatch(EventLoop& loop, std::vector<std::string> dirs, Schedule schedule)
+    : dirs_(std::move(dirs)), schedule_(std::move(schedule)) {
     arm();
-    source_ = loop.add_io(inotify_.fd(), EPOLLIN, [this](std::uint32_t) {
-        if (!inotify_.drain()) return;
-        rearm_ = true; // directories may have appeared or gone
-        scheduler_.schedule(kWhy, ReconcileScheduler::Urgency::Settle);
-    });
+    source_ = loop.add_io(inotify_.fd(), EPOLLIN, [this](std::uint32_t) { on_readable(); });
+}
+
+void ConfigWatch::on_readable() {
+    if (!inotify_.drain()) return;
+    rearm_ = true; // directories may have appeared or gone
+    schedule_(kWhy, ReconcileScheduler::Urgency::Settle, 0);
 }
 
 void ConfigWatch::rearm_if_needed() {
@@ -33,7 +35,7 @@ void ConfigWatch::arm() {
     for (auto& dir : dirs_) dirs[dir];
     if (inotify_.set(dirs, directory_change_mask())) return;
     rearm_ = true; // a directory vanished meanwhile: look again after the debounce
-    scheduler_.schedule(kWhy, ReconcileScheduler::Urgency::Settle);
+    schedule_(kWhy, ReconcileScheduler::Urgency::Settle, 0);
 }
 
 } // namespace binfmtd

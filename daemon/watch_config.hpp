@@ -13,15 +13,17 @@ namespace binfmtd {
 
 class ConfigWatch : binfmt::NonCopyable {
 public:
-    ConfigWatch(EventLoop& loop, std::vector<std::string> dirs, ReconcileScheduler& scheduler);
+    ConfigWatch(EventLoop& loop, std::vector<std::string> dirs, Schedule schedule);
     // Before a reconcile: directories may have appeared or gone since the last event.
     void rearm_if_needed();
+    // What the event loop calls when events are queued (tests call it directly).
+    void on_readable();
 
 private:
     void arm();
 
     std::vector<std::string> dirs_;
-    ReconcileScheduler& scheduler_;
+    Schedule schedule_;
     Inotify inotify_;
     EventLoop::Source source_;
     bool rearm_ = false;

@@ -14,12 +14,14 @@ namespace {
 constexpr const char* kWhy = "an interpreter changed";
 } // namespace
 
-InterpreterWatch::InterpreterWatch(EventLoop& loop, ReconcileScheduler& scheduler) : scheduler_(scheduler) {
-    source_ = loop.add_io(inotify_.fd(), EPOLLIN, [this](std::uint32_t) {
-        if (!inotify_.drain()) return;
-        rearm_ = true; // links and directories may differ now
-        scheduler_.schedule(kWhy, ReconcileScheduler::Urgency::Settle);
-    });
+InterpreterWatch::InterpreterWatch(EventLoop& loop, Schedule schedule) : schedule_(std::move(schedule)) {
+    source_ = loop.add_io(inotify_.fd(), EPOLLIN, [this](std::uint32_t) { on_readable(); });
+}
+
+void InterpreterWatch::on_readable() {
+    if (!inotify_.drain()) return;
+    rearm_ = true; // links and directories may differ now
+    schedule_(kWhy, ReconcileScheduler::Urgency::Settle, 0);
 }
 
 void InterpreterWatch::watch(const std::vector<std::string>& paths) {
@@ -43,7 +45,7 @@ void InterpreterWatch::arm() {
         }
     }
     rearm_ = !inotify_.set(dirs, directory_change_mask());
-    if (rearm_) scheduler_.schedule(kWhy, ReconcileScheduler::Urgency::Settle);
+    if (rearm_) schedule_(kWhy, ReconcileScheduler::Urgency::Settle, 0);
 }
 
 } // namespace binfmtd

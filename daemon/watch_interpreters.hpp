@@ -13,14 +13,16 @@ namespace binfmtd {
 
 class InterpreterWatch : binfmt::NonCopyable {
 public:
-    InterpreterWatch(EventLoop& loop, ReconcileScheduler& scheduler);
+    InterpreterWatch(EventLoop& loop, Schedule schedule);
     // After each reconcile; the watches are rebuilt only when something differs.
     void watch(const std::vector<std::string>& paths);
+    // What the event loop calls when events are queued (tests call it directly).
+    void on_readable();
 
 private:
     void arm();
 
-    ReconcileScheduler& scheduler_;
+    Schedule schedule_;
     Inotify inotify_;
     EventLoop::Source source_;
     std::vector<std::string> paths_;

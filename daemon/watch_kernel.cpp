@@ -12,15 +12,14 @@ namespace binfmtd {
 
 namespace {
 constexpr const char* kWhy = "binfmt_misc changed";
-constexpr std::uint64_t kCoalesceUsec = 2'000; // a flush removes many entries in one burst
 } // namespace
 
-KernelTableWatch::KernelTableWatch(EventLoop& loop, std::string dir, ReconcileScheduler& scheduler)
-    : loop_(loop), dir_(std::move(dir)), scheduler_(scheduler) {}
+KernelTableWatch::KernelTableWatch(EventLoop& loop, std::string dir, Schedule schedule)
+    : loop_(loop), dir_(std::move(dir)), schedule_(std::move(schedule)) {}
 
 void KernelTableWatch::update(bool mounted, const OwnWrites& own) {
     // Someone else may have changed the table while we reconciled: look again.
-    if (drain(&own)) scheduler_.schedule(kWhy, ReconcileScheduler::Urgency::Urgent, kCoalesceUsec);
+    if (drain(&own)) schedule_(kWhy, ReconcileScheduler::Urgency::Urgent, kCoalesceUsec);
     arm(mounted);
 }
 
@@ -41,11 +40,13 @@ void KernelTableWatch::arm(bool mounted) {
         inotify_.reset();
         return;
     }
-    source_ = loop_.add_io(inotify_->fd(), EPOLLIN, [this](std::uint32_t) {
-        // Our own writes were drained by update() right after the reconcile that
-        // made them: what is left here was done by someone else.
-        if (drain(nullptr)) scheduler_.schedule(kWhy, ReconcileScheduler::Urgency::Urgent, kCoalesceUsec);
-    });
+    source_ = loop_.add_io(inotify_->fd(), EPOLLIN, [this](std::uint32_t) { on_readable(); });
+}
+
+void KernelTableWatch::on_readable() {
+    // Our own writes were drained by update() right after the reconcile that
+    // made them: what is left here was done by someone else.
+    if (drain(nullptr)) schedule_(kWhy, ReconcileScheduler::Urgency::Urgent, kCoalesceUsec);
 }
 
 bool KernelTableWatch::drain(const OwnWrites* own) {

@@ -22,12 +22,15 @@ struct OwnWrites {
 
 class KernelTableWatch : binfmt::NonCopyable {
 public:
-    KernelTableWatch(EventLoop& loop, std::string dir, ReconcileScheduler& scheduler);
+    KernelTableWatch(EventLoop& loop, std::string dir, Schedule schedule);
     // After each reconcile: its own events are dropped, anyone else's ask for another reconcile;
     // the watch follows the mount (a new mount needs a new watch).
     void update(bool mounted, const OwnWrites& own);
     // Before a reconcile: the events so far are read with the table anyway.
     void discard_events() { drain(nullptr); }
+    // What the event loop calls when events are queued (tests call it directly).
+    void on_readable();
+    static constexpr std::uint64_t kCoalesceUsec = 2'000; // a flush removes many entries in one burst
 
 private:
     // True when an event queued so far is not explained by `own` (nullptr: none is).
@@ -36,7 +39,7 @@ private:
 
     EventLoop& loop_;
     std::string dir_;
-    ReconcileScheduler& scheduler_;
+    Schedule schedule_;
     std::unique_ptr<Inotify> inotify_; // per mount: its watch ends with the mount
     EventLoop::Source source_;
     binfmt::UniqueFd hold_;

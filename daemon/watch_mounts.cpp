@@ -13,8 +13,9 @@
 
 namespace binfmtd {
 
-MountWatch::MountWatch(EventLoop& loop, std::string dir, ReconcileScheduler& scheduler)
-    : dir_(std::move(dir)), scheduler_(scheduler), mountinfo_(::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) {
+MountWatch::MountWatch(EventLoop& loop, std::string dir, Schedule schedule)
+    : dir_(std::move(dir)), schedule_(std::move(schedule)),
+      mountinfo_(::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) {
     if (!mountinfo_) {
         log::warning("cannot watch /proc/self/mountinfo: {}", std::strerror(errno));
         return;
@@ -22,7 +23,7 @@ MountWatch::MountWatch(EventLoop& loop, std::string dir, ReconcileScheduler& sch
     // The mount table signals EPOLLPRI on every mount, unmount and remount in our namespace;
     // the kernel re-arms it in poll itself, so nothing needs to be read.
     source_ = loop.add_io(mountinfo_.get(), EPOLLPRI, [this](std::uint32_t) {
-        if (identity() != seen_) scheduler_.schedule("the mount table changed", ReconcileScheduler::Urgency::Urgent);
+        if (identity() != seen_) schedule_("the mount table changed", ReconcileScheduler::Urgency::Urgent, 0);
     });
 }
 

@@ -12,7 +12,7 @@ namespace binfmtd {
 
 class MountWatch : binfmt::NonCopyable {
 public:
-    MountWatch(EventLoop& loop, std::string dir, ReconcileScheduler& scheduler);
+    MountWatch(EventLoop& loop, std::string dir, Schedule schedule);
     // After each reconcile: what it saw is what later changes are compared with.
     void remember() { seen_ = identity(); }
 
@@ -21,7 +21,7 @@ private:
     std::string identity() const;
 
     std::string dir_;
-    ReconcileScheduler& scheduler_;
+    Schedule schedule_;
     binfmt::UniqueFd mountinfo_;
     EventLoop::Source source_;
     std::string seen_;

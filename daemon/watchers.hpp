@@ -34,6 +34,8 @@ public:
     void update(const std::vector<std::string>& interpreter_paths, bool mounted, const OwnWrites& own = {});
 
 private:
+    Schedule ask(); // the sources' way to the scheduler
+
     MonotonicClock clock_;
     LoopAlarm alarm_;
     ReconcileScheduler scheduler_;

@@ -1,12 +1,7 @@
 // The scheduler's timing rules on a fake clock: no test here sleeps.
-#include "event_loop.hpp"
 #include "reconcile_scheduler.hpp"
-#include "temp_tree.hpp"
-#include "watch_kernel.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <fstream>
 
 using binfmtd::ReconcileScheduler;
 using Urgency = ReconcileScheduler::Urgency;
@@ -185,24 +180,4 @@ TEST_CASE("scheduler: an alarm within the slack of a due time serves it too", "[
     CHECK(b.served[0].second == "binfmt_misc changed, the configuration changed");
     b.at(1000 * ms);
     CHECK(b.served.size() == 1);
-}
-
-TEST_CASE("kernel watch: binfmtd's own writes are not someone else's", "[scheduler]") {
-    unit::TempTree dir; // stands in for binfmt_misc: inotify sees writes to "register" alike
-    FakeClock clock;
-    FakeAlarm alarm;
-    ReconcileScheduler scheduler(clock, alarm, {}, [](const std::string&) {});
-    binfmtd::EventLoop loop;
-    binfmtd::KernelTableWatch watch(loop, dir.root(), scheduler);
-    watch.update(true, {});
-    REQUIRE_FALSE(scheduler.pending());
-
-    std::ofstream(dir.path("register")) << "x";
-    std::ofstream(dir.path("qemu-x")) << "-1";
-    watch.update(true, {.register_file = true, .entries = {"qemu-x"}});
-    CHECK_FALSE(scheduler.pending()); // what the reconcile wrote
-
-    std::ofstream(dir.path("register")) << "y";
-    watch.update(true, {.register_file = false, .entries = {"qemu-x"}});
-    CHECK(scheduler.pending()); // a registration binfmtd did not make
 }
