@@ -48,9 +48,12 @@ MountState BinfmtFs::mount_state() const {
         return {K::NotMounted, fmt::format("cannot stat \"{}\": {}", dir_, std::strerror(errno))};
     if (sfs.f_type != kBinfmtfsMagic) return {K::NotMounted, fmt::format("binfmt_misc is not mounted at \"{}\"", dir_)};
     if (sfs.f_flags & ST_RDONLY) return {K::ReadOnly, fmt::format("binfmt_misc at \"{}\" is mounted read-only", dir_)};
+    MountState state;
     if (::faccessat(f.get(), "register", W_OK, 0) != 0)
-        return {K::ReadOnly, fmt::format("\"{}/register\" is not writable: {}", dir_, std::strerror(errno))};
-    return {};
+        state = {K::ReadOnly, fmt::format("\"{}/register\" is not writable: {}", dir_, std::strerror(errno))};
+    std::string status;
+    state.kernel_enabled = !read_all(f.get(), "status", status) || status != "disabled\n";
+    return state;
 }
 
 KernelTable BinfmtFs::read_table() const {

@@ -16,7 +16,8 @@ namespace binfmtd {
 // Whether binfmt_misc is there and takes writes.
 struct MountState {
     enum class Kind { Writable, ReadOnly, NotMounted } kind = Kind::Writable;
-    std::string why_not; // for ReadOnly and NotMounted, naming the path
+    std::string why_not;        // for ReadOnly and NotMounted, naming the path
+    bool kernel_enabled = true; // binfmt_misc's `status`: 0 disables every entry at once
     bool mounted() const { return kind != Kind::NotMounted; }
     bool writable() const { return kind == Kind::Writable; }
 };

@@ -8,12 +8,15 @@
 #include "reconciler.hpp"
 #include "watchers.hpp"
 
+#include "paths.hpp"
+
 #include <CLI/CLI.hpp>
 #include <sdbus-c++/sdbus-c++.h>
 #include <systemd/sd-daemon.h>
 
 #include <csignal>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -81,9 +84,31 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
     return r < 0 ? 1 : 0;
 }
 
+// --once's exit codes: a CI step must not pass when nothing could be registered.
+constexpr int kExitFailed = 1;   // an entry failed, or the configuration has an error
+constexpr int kExitUsage = 2;    // the command line
+constexpr int kExitUnusable = 3; // binfmt_misc absent, another file system, read-only, or disabled
+
+int once(const Options& opt, binfmtd::Kernel& kernel) {
+    const binfmtd::ReconcileReport report = binfmtd::Reconciler(opt.root, kernel).reconcile();
+    if (!report.mount.writable() || !report.mount.kernel_enabled) return kExitUnusable;
+    return report.ok() ? 0 : kExitFailed;
+}
+
+// A --root without any configuration directory is most likely the wrong --root.
+void warn_without_configuration(const std::string& root) {
+    for (auto& dir : binfmt::config_dirs(root)) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(dir, ec)) return;
+    }
+    binfmtd::log::warning("none of the configuration directories ({}) exists under \"{}\"",
+                          fmt::join(binfmt::kConfigDirs, ", "), root);
+}
+
 int run(const Options& opt) {
     binfmtd::BinfmtFs kernel(opt.binfmt_dir);
-    if (opt.once) return binfmtd::Reconciler(opt.root, kernel).reconcile().ok() ? 0 : 1;
+    warn_without_configuration(opt.root);
+    if (opt.once) return once(opt, kernel);
     return serve(opt, kernel);
 }
 
@@ -105,18 +130,19 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        const int printed = app.exit(e); // --help and --version print and succeed
+        return printed == 0 ? 0 : kExitUsage;
     }
     binfmtd::log::Level level;
     if (!binfmtd::log::parse_level(opt.log_level, level)) {
         binfmtd::log::error("unknown log level \"{}\" (use err, warning, notice, info or debug)", opt.log_level);
-        return 2;
+        return kExitUsage;
     }
     binfmtd::log::set_max_level(level);
     try {
         return run(opt);
     } catch (const std::exception& e) {
         binfmtd::log::error("fatal: {}", e.what());
-        return 1;
+        return kExitFailed;
     }
 }

@@ -124,6 +124,8 @@ ReconcileReport Reconciler::reconcile() {
     binfmt::PlanInput in = plan_input(cfg, state, report);
 
     report.mount = kernel_.mount_state();
+    if (report.mount.mounted() && !report.mount.kernel_enabled)
+        log::warning("binfmt_misc at \"{}\" is disabled (its status is 0): the kernel runs no entry", kernel_.dir());
     if (!report.mount.writable()) {
         // Nothing can be written: wait for a (writable) binfmt_misc.
         const State s = report.mount.mounted() ? State::Failed : State::Pending;

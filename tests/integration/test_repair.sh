@@ -1,7 +1,7 @@
 # binfmtd puts back what others did to the entries it owns (removed, replaced, the whole
-# mount gone and back), leaves an entry someone disabled disabled, waits (pending, exit 0,
-# nothing written) while binfmt_misc is not mounted, and fails (exit 1, nothing written)
-# while it is mounted read-only.
+# mount gone and back), leaves an entry someone disabled disabled, waits (pending, nothing
+# written) while binfmt_misc is not mounted, and fails (nothing written) while it is mounted
+# read-only; --once exits 3 in both cases: binfmt_misc is not usable.
 
 stub_interpreter "$T/bin/stub"
 stub_interpreter "$T/bin/other"
@@ -25,9 +25,9 @@ assert_log "Reconciled: 2 active, 1 disabled, 0 pending, 0 failed, 0 foreign; 3 
 for n in removed replaced; do cmp -s "before.$n" <(snapshot "$n") || fail "$n not restored: $(snapshot "$n")"; done
 assert_eq disabled "$(kfield switched-off state)" "state of switched-off"
 
-# Not mounted: everything pending, exit 0, nothing created in the bare directory.
+# Not mounted: everything pending, exit 3, nothing created in the bare directory.
 umount "$BINFMT"
-expect_binfmtd 0
+expect_binfmtd 3
 assert_log "binfmt_misc is not mounted at \"$BINFMT\""
 assert_eq "" "$(ls -A "$BINFMT")" "content of the unmounted directory"
 assert_eq "removed replaced switched-off" "$(owned_names)" "owned entries while unmounted"
@@ -38,8 +38,8 @@ expect_binfmtd 0
 assert_log "Reconciled: 3 active, 0 disabled, 0 pending, 0 failed, 0 foreign; 3 writes"
 for n in removed replaced switched-off; do cmp -s "before.$n" <(snapshot "$n") || fail "$n not as configured"; done
 
-# Read-only: failed with the reason, exit 1, the table as it was.
+# Read-only: failed with the reason, exit 3 (binfmt_misc not usable), the table as it was.
 mount -o remount,ro "$BINFMT"
-expect_binfmtd 1
+expect_binfmtd 3
 assert_log "is mounted read-only; 3 entries failed"
 assert_eq "removed replaced switched-off " "$(kernel_names)" "kernel entries while read-only"
