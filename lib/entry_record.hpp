@@ -30,6 +30,8 @@ template <typename T> struct EntryField {
     std::string_view key;
     T EntryRecord::*member;
 };
+// Spelled out for clang 14, which deduces no aggregate's template arguments by itself.
+template <typename T> EntryField(std::string_view, T EntryRecord::*) -> EntryField<T>;
 
 // Every key, in the order JSON lists them. A new key is a member above and one line here.
 inline constexpr std::tuple kEntryFields{EntryField{"name", &EntryRecord::name},
