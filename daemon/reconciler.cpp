@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 namespace binfmtd {
 
@@ -72,13 +73,35 @@ binfmt::PlanInput Reconciler::plan_input(const binfmt::Config& cfg, const Runtim
 }
 
 void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state) {
+    std::set<std::string> failed;    // entries whose actions broke off
+    std::set<std::string> stand_ins; // stand-ins of a swap now in the kernel
     auto mark_failed = [&](const std::string& name, std::string why) {
         for (auto& pe : report.entries)
             if (pe.name == name) pe.state = State::Failed, pe.error = std::move(why);
         state.owned.erase(name);
+        failed.insert(name);
     };
     for (const auto& a : plan.actions) {
+        const bool stand_in = !a.stands_in_for.empty();
+        // A stand-in in the kernel is always taken out again; the rest of a failed entry's
+        // actions is left undone.
+        if (stand_in && a.type == binfmt::Action::Type::Remove && !stand_ins.count(a.name)) continue;
+        if (!stand_in && failed.count(a.name)) continue;
         ++report.writes;
+        if (stand_in) {
+            report.wrote_entries.insert(a.name);
+            if (a.type == binfmt::Action::Type::Register) {
+                report.wrote_register = true;
+                // Refused: the swap becomes a plain removal and registration, with its gap.
+                if (auto s = kernel_.add(a.line); s.ok()) stand_ins.insert(a.name);
+                else log::warning("{}: no gapless swap: {}", a.stands_in_for, s.failure().message);
+            } else if (auto s = kernel_.remove(a.name); s.ok() || s.failure().errnum == ENOENT) {
+                stand_ins.erase(a.name);
+            } else {
+                log::error("cannot remove {}, the stand-in of {}: {}", a.name, a.stands_in_for, s.failure().message);
+            }
+            continue;
+        }
         if (a.type == binfmt::Action::Type::Remove) {
             report.wrote_entries.insert(a.name);
             auto s = kernel_.remove(a.name);

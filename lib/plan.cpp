@@ -1,5 +1,6 @@
 #include "plan.hpp"
 
+#include "paths.hpp"
 #include "register_string.hpp"
 
 #include <fmt/format.h>
@@ -24,6 +25,7 @@ namespace {
 struct Planner {
     const PlanInput& in;
     Plan plan;
+    std::set<std::string> desired_names;
 
     const KernelEntry* kernel(const std::string& name) const {
         auto it = in.kernel.find(name);
@@ -44,10 +46,10 @@ struct Planner {
         auto it = in.owned.find(name);
         return it == in.owned.end() ? nullptr : &it->second;
     }
-    void remove(const std::string& name) { plan.actions.push_back({Action::Type::Remove, name, {}, {}}); }
+    void remove(const std::string& name) { plan.actions.push_back({Action::Type::Remove, name, {}, {}, {}}); }
     // Returns the line it will write.
     const std::string& add(const Entry& e) {
-        return plan.actions.emplace_back(Action{Action::Type::Register, e.name, e, line_of(e)}).line;
+        return plan.actions.emplace_back(Action{Action::Type::Register, e.name, e, line_of(e), {}}).line;
     }
 
     void desired(const Desired& d) {
@@ -90,9 +92,31 @@ struct Planner {
                                e.name, e.name));
             return;
         }
-        if (k) remove(e.name);
+        const std::string stand_in = k ? swap_out(e) : std::string();
         own(e.name, origin, d.pinned, add(e));
+        if (!stand_in.empty()) plan.actions.push_back({Action::Type::Remove, stand_in, {}, {}, e.name});
         report(e.name, State::Active, origin);
+    }
+
+    // A name no entry has, in the kernel or the configuration, for `name`'s stand-in.
+    std::string swap_name(const std::string& name) const {
+        for (int n = 1;; ++n) {
+            const std::string suffix = std::string(kSwapSuffix) + (n == 1 ? "" : fmt::format("-{}", n));
+            const std::string candidate = name.substr(0, kNameMax - suffix.size()) + suffix;
+            if (!in.kernel.count(candidate) && !desired_names.count(candidate)) return candidate;
+        }
+    }
+    // Takes the registered `e.name` out of the kernel's way: its new definition under a stand-in
+    // first, then the old one removed. Returns the stand-in's name, "" when there is none (its
+    // register line would not encode: then a plain removal).
+    std::string swap_out(const Entry& e) {
+        Entry stand_in = e;
+        stand_in.name = swap_name(e.name);
+        std::string line = line_of(stand_in);
+        const bool swapped = !line.empty();
+        if (swapped) plan.actions.push_back({Action::Type::Register, stand_in.name, stand_in, std::move(line), e.name});
+        remove(e.name);
+        return swapped ? stand_in.name : std::string();
     }
 
     // Owned by us but not (validly) desired any more.
@@ -112,7 +136,7 @@ struct Planner {
             report(o.name, k->enabled ? State::Active : State::Disabled, o.origin,
                    fmt::format("{}; keeping the last valid definition", why));
         } else if (!o.registration.empty()) {
-            plan.actions.push_back({Action::Type::Restore, o.name, {}, o.registration});
+            plan.actions.push_back({Action::Type::Restore, o.name, {}, o.registration, {}});
             report(o.name, State::Active, o.origin, fmt::format("{}; restored the last valid definition", why));
         } else {
             plan.owned.erase(o.name);
@@ -124,12 +148,10 @@ struct Planner {
 } // namespace
 
 Plan make_plan(const PlanInput& in) {
-    Planner p{in, {}};
-    std::set<std::string> desired_names;
-    for (const auto& d : in.desired) {
-        desired_names.insert(d.entry.name);
-        p.desired(d);
-    }
+    Planner p{in, {}, {}};
+    for (const auto& d : in.desired) p.desired_names.insert(d.entry.name);
+    const std::set<std::string>& desired_names = p.desired_names;
+    for (const auto& d : in.desired) p.desired(d);
     for (const auto& [name, o] : in.owned)
         if (!desired_names.count(name)) p.orphan(o);
     for (const auto& [name, why] : in.invalid)

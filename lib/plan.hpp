@@ -39,10 +39,19 @@ struct Owned {
 struct Action {
     // Restore: put back the last registration of an entry whose definition is broken now.
     enum class Type { Register, Restore, Remove } type;
-    std::string name;
+    std::string name; // the kernel entry written
     Entry entry;      // for Register
     std::string line; // for Register and Restore: what to write to `register` (empty: unencodable)
+    // For the stand-in of a gapless swap (see swap_name): the entry it stands in for.
+    std::string stands_in_for;
 };
+
+// A re-registration (a changed definition, an F entry whose interpreter file was replaced) is a
+// swap, since the kernel has no replace: the new definition under a stand-in name first (the
+// kernel tries the newest entry first), then the old one removed, the new one registered under
+// its own name, and the stand-in removed; a matching file runs at every moment. The stand-in's
+// name is the entry's own plus this suffix (cut to fit NAME_MAX), and a number when taken.
+inline constexpr std::string_view kSwapSuffix = ".binfmtd-swap";
 
 struct PlannedEntry {
     std::string name;

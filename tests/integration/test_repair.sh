@@ -21,7 +21,8 @@ assert_log "Registered removed"
 assert_log "Removed replaced"
 assert_log "Registered replaced"
 assert_log "switched-off: disabled: disabled in the kernel"
-assert_log "Reconciled: 2 active, 1 disabled, 0 pending, 0 failed, 0 foreign; 3 writes"
+# removed: 1 write; replaced: a gapless swap, 4 (its stand-in in, the old out, the new in, the stand-in out).
+assert_log "Reconciled: 2 active, 1 disabled, 0 pending, 0 failed, 0 foreign; 5 writes"
 for n in removed replaced; do cmp -s "before.$n" <(snapshot "$n") || fail "$n not restored: $(snapshot "$n")"; done
 assert_eq disabled "$(kfield switched-off state)" "state of switched-off"
 

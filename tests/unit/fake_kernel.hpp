@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <set>
 
 namespace unit {
@@ -25,10 +26,11 @@ public:
         kmodel::Parsed parsed;
         bool enabled = true;
     };
-    std::vector<Slot> table;         // newest first, as the kernel lists and tries them
-    binfmtd::MountState mount;       // Writable unless a test says otherwise
-    std::set<std::string> refuse;    // names whose registration the kernel refuses (ENOMEM, say)
-    std::vector<std::string> writes; // "+NAME" per register line taken, "-NAME" per removal
+    std::vector<Slot> table;           // newest first, as the kernel lists and tries them
+    binfmtd::MountState mount;         // Writable unless a test says otherwise
+    std::set<std::string> refuse;      // names whose registration the kernel refuses (ENOMEM, say)
+    std::vector<std::string> writes;   // "+NAME" per register line taken, "-NAME" per removal
+    std::function<void()> after_write; // called after every write the kernel took
 
     const std::string& dir() const override { return dir_; }
     binfmtd::MountState mount_state() const override { return mount; }
@@ -56,6 +58,7 @@ public:
         if (refuse.count(parsed->name)) return fail(ENOMEM, "register");
         table.insert(table.begin(), {parsed->name, *parsed, true});
         writes.push_back("+" + parsed->name);
+        if (after_write) after_write();
         return {};
     }
     binfmtd::Status remove(const std::string& name) override {
@@ -63,6 +66,7 @@ public:
         if (it == table.end()) return fail(ENOENT, name);
         table.erase(it);
         writes.push_back("-" + name);
+        if (after_write) after_write();
         return {};
     }
 
@@ -76,6 +80,12 @@ public:
     const Slot* find(const std::string& name) const {
         auto it = std::find_if(table.begin(), table.end(), [&](const Slot& s) { return s.name == name; });
         return it == table.end() ? nullptr : &*it;
+    }
+    // How many enabled extension entries would run a file named `file` now.
+    std::size_t matching(const std::string& file) const {
+        return static_cast<std::size_t>(std::count_if(table.begin(), table.end(), [&](const Slot& s) {
+            return s.enabled && !s.parsed.magic && file.ends_with("." + s.parsed.extension);
+        }));
     }
     std::vector<std::string> names() const {
         std::vector<std::string> out;

@@ -51,7 +51,8 @@ TEST_CASE("replaces an owned entry that differs, never a foreign one", "[plan]")
     in.kernel["f"] = in_kernel(ext("f"));
     in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml", {}, {}};
     Plan p = make_plan(in);
-    CHECK(actions(p) == std::vector<std::string>{"-a", "+a"});
+    // A gapless swap: the new definition under a stand-in, the old removed, the new registered.
+    CHECK(actions(p) == std::vector<std::string>{"+a.binfmtd-swap", "-a", "+a", "-a.binfmtd-swap"});
     CHECK(state_of(p, "b").state == State::Failed);
     CHECK(state_of(p, "b").error.find("did not register") != std::string::npos);
     CHECK(state_of(p, "f").state == State::Foreign);
@@ -118,7 +119,7 @@ TEST_CASE("an F entry whose interpreter file was replaced is registered again", 
     in.kernel["f"] = in_kernel(e);
     in.owned["f"] = {"f", "/etc/binfmtd.d/a.toml", "8:1:100", {}};
     Plan p = make_plan(in);
-    CHECK(actions(p) == std::vector<std::string>{"-f", "+f"});
+    CHECK(actions(p) == std::vector<std::string>{"+f.binfmtd-swap", "-f", "+f", "-f.binfmtd-swap"});
     CHECK(p.owned.at("f").pinned == "8:1:200");
 
     in.owned["f"].pinned = "8:1:200"; // same file: nothing to do
@@ -165,4 +166,29 @@ TEST_CASE("an entry whose definition broke is restored from its last registratio
     Plan q = make_plan(invalid);
     REQUIRE(q.actions.size() == 1);
     CHECK(q.actions[0].line == ":a:E::a::/bin/x:");
+}
+
+TEST_CASE("a swap's stand-in has a name nobody uses, within NAME_MAX", "[plan]") {
+    PlanInput in;
+    in.desired = {{ext("a", "/bin/new"), {}, {}}, {ext("a.binfmtd-swap-2", "/bin/x"), {}, {}}};
+    in.kernel["a"] = in_kernel(ext("a", "/bin/old"));
+    in.kernel["a.binfmtd-swap"] = in_kernel(ext("theirs"));
+    in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml", {}, {}};
+    Plan p = make_plan(in);
+    REQUIRE(p.actions.size() >= 4);
+    CHECK(p.actions[0].name == "a.binfmtd-swap-3"); // -1 is a foreign entry, -2 a configured one
+    CHECK(p.actions[0].stands_in_for == "a");
+    CHECK(p.actions[0].line.find(":a.binfmtd-swap-3:") == 0);
+    CHECK(p.actions[0].line.find("/bin/new") != std::string::npos); // the new definition stands in
+
+    const std::string longest(255, 'n');
+    PlanInput big;
+    big.desired = {{ext(longest, "/bin/new"), {}, {}}};
+    big.desired[0].entry.extension = "n";
+    big.kernel[longest] = in_kernel(ext(longest, "/bin/old"));
+    big.owned[longest] = {longest, "/etc/binfmtd.d/a.toml", {}, {}};
+    Plan q = make_plan(big);
+    REQUIRE_FALSE(q.actions.empty());
+    CHECK(q.actions[0].name.size() == 255);
+    CHECK(q.actions[0].name.ends_with(".binfmtd-swap"));
 }

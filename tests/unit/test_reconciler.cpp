@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using binfmt::State;
 using binfmtd::Reconciler;
 using binfmtd::ReconcileReport;
@@ -133,8 +135,14 @@ TEST_CASE("reconciler: an F entry is registered again when its interpreter file 
     CHECK(f.kernel.writes.empty()); // the same file: nothing to do
 
     f.tree.interpreter("opt/interp/run"); // an upgrade: a new inode under the same name
+    // At every moment of the swap some entry matches *.aa: no exec meets "exec format error".
+    std::vector<std::size_t> matching;
+    f.kernel.after_write = [&] { matching.push_back(f.kernel.matching("x.aa")); };
     f.reconcile();
-    CHECK(f.kernel.writes == std::vector<std::string>{"-aa", "+aa"});
+    CHECK(f.kernel.writes == std::vector<std::string>{"+aa.binfmtd-swap", "-aa", "+aa", "-aa.binfmtd-swap"});
+    CHECK(std::find(matching.begin(), matching.end(), 0U) == matching.end());
+    CHECK(f.kernel.names() == std::vector<std::string>{"aa"});
+    CHECK(f.kernel.table.front().parsed.F);
 }
 
 TEST_CASE("reconciler: failed and pending states, and what each leaves in the kernel", "[reconciler]") {
@@ -203,4 +211,31 @@ TEST_CASE("reconciler: a corrupt state file is ignored and rewritten", "[reconci
     auto r = f.reconcile();
     CHECK(entry(r, "aa").state == State::Active);
     CHECK(f.tree.read("run/binfmtd/state.json").find("\"owned\"") != std::string::npos);
+}
+
+TEST_CASE("reconciler: a changed definition is swapped in without a gap; a refused stand-in falls back",
+          "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    f.reconcile();
+    const std::string other = f.tree.interpreter("opt/interp/other");
+    f.tree.write("etc/binfmtd.d/aa.toml", fmt::format("[aa]\nextension = \"aa\"\ninterpreter = \"{}\"\n", other));
+    std::vector<std::size_t> matching;
+    f.kernel.after_write = [&] { matching.push_back(f.kernel.matching("x.aa")); };
+    f.kernel.writes.clear();
+    auto r = f.reconcile();
+    CHECK(entry(r, "aa").state == State::Active);
+    CHECK(f.kernel.writes.size() == 4);
+    CHECK(std::find(matching.begin(), matching.end(), 0U) == matching.end());
+    CHECK(f.kernel.find("aa")->parsed.interpreter == other);
+    CHECK(r.wrote_entries.count("aa.binfmtd-swap")); // the watcher knows the stand-in is ours
+
+    // The kernel refuses the stand-in: a plain removal and registration still gets it there.
+    f.tree.write("etc/binfmtd.d/aa.toml", fmt::format("[aa]\nextension = \"aa\"\ninterpreter = \"{}\"\n", f.interp));
+    f.kernel.refuse.insert("aa.binfmtd-swap");
+    f.kernel.writes.clear();
+    auto plain = f.reconcile();
+    CHECK(entry(plain, "aa").state == State::Active);
+    CHECK(f.kernel.writes == std::vector<std::string>{"-aa", "+aa"});
+    CHECK(f.kernel.names() == std::vector<std::string>{"aa"});
 }
