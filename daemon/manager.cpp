@@ -143,6 +143,7 @@ Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec
     if (auto mount = kernel_.mount_state(); !mount.writable()) return Failure{Code::NotMounted, mount.why_not};
 
     const auto previous = files_.read(name, opt.persist);
+    const bool was_kept_out = reconciler_.kept_out(name);
     if (auto s = files_.write(e, opt.persist); !s.ok())
         return Failure{Code::ReadOnly, s.failure().message + "; nothing was changed", s.failure().errnum};
     reconciler_.keep_out(name, false);
@@ -156,7 +157,8 @@ Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec
                                 : outranked ? fmt::format("\"{}\" takes precedence over \"{}\"", now->origin, ours)
                                             : now->error;
         if (auto s = files_.restore(name, opt.persist, previous); !s.ok()) log::error("{}", s.failure().message);
-        reload(); // `now` dangles from here on
+        reconciler_.keep_out(name, was_kept_out); // a refused Register lifts no earlier Unregister
+        reload();                                 // `now` dangles from here on
         return Failure{outranked ? Code::AlreadyExists : Code::KernelRejected,
                        fmt::format("entry \"{}\" was not registered: {}", name, why)};
     }

@@ -203,3 +203,22 @@ TEST_CASE("manager: matching lists enabled kernel entries in the kernel's order"
     CHECK(m[1].first == "first");
     CHECK(f.manager->matching("/tmp/x.txt", {}).empty());
 }
+
+TEST_CASE("manager: a refused Register does not lift an earlier Unregister", "[manager]") {
+    // Regression: a Register outranked by a file in /etc (with replace) brought back an entry
+    // that Unregister had kept out until reboot.
+    Fixture f;
+    f.tree.write("etc/binfmtd.d/admin.toml",
+                 fmt::format("[vendor]\nextension = \"v\"\ninterpreter = \"{}\"\n", f.interp));
+    f.manager->reload();
+    REQUIRE(f.manager->unregister_entry("vendor", false).ok());
+    REQUIRE(f.kernel.table.empty());
+    const std::string state_before = f.tree.read("run/binfmtd/state.json");
+    auto s = f.register_entry("vendor", f.spec(f.other, "v"), {.replace = true});
+    CHECK(code_of(s) == Code::AlreadyExists);
+    CHECK(s.failure().message.find("takes precedence") != std::string::npos);
+    CHECK(f.kernel.table.empty());
+    CHECK(f.state("vendor") == State::Disabled);
+    CHECK_FALSE(f.tree.exists("run/binfmtd.d/vendor.toml"));
+    CHECK(f.tree.read("run/binfmtd/state.json") == state_before);
+}
