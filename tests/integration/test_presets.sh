@@ -2,7 +2,7 @@
 # (/usr/lib/binfmt.d/qemu-ARCH.conf), with the Debian interpreter and the default flags POF;
 # the host's own family (qemu-x86_64 here) is defined but never registered.
 #
-# One known, deliberate difference: PRODUCT.md makes QEMU's scripts/qemu-binfmt-conf.sh the
+# One known, deliberate difference: binfmtd.d(5) makes QEMU's scripts/qemu-binfmt-conf.sh the
 # reference for presets, and QEMU leaves the EI_OSABI byte (offset 7) unmasked (\x00) where
 # Debian 7.2 masks it with \xfc (s390x, ppc64le here). Everything else must be identical.
 
