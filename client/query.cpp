@@ -2,16 +2,13 @@
 #include "bus.hpp"
 #include "verbs.hpp"
 
-#include "unique_fd.hpp"
-#include "validate.hpp"
+#include "matcher.hpp"
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
-#include <optional>
 #include <unistd.h>
 
 namespace binfmtctl {
@@ -42,30 +39,9 @@ int verb_status(Context& ctx) {
     return 0;
 }
 
-namespace {
-
-// The first bytes the kernel would look at; nullopt (errno set) when the file cannot be read.
-std::optional<binfmt::Bytes> read_head(const std::string& path) {
-    const binfmt::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-    if (!fd) return std::nullopt;
-    binfmt::Bytes head(binfmt::kHeadSize);
-    std::size_t have = 0;
-    while (have < head.size()) {
-        const ssize_t n = ::read(fd.get(), head.data() + have, head.size() - have);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return std::nullopt; // errno is read's: closing keeps it
-        if (n == 0) break;
-        have += static_cast<std::size_t>(n);
-    }
-    head.resize(have);
-    return head;
-}
-
-} // namespace
-
 int verb_which(Context& ctx) {
     const std::string& file = ctx.args.file;
-    auto head = read_head(file);
+    auto head = binfmt::read_head(file);
     if (!head) {
         std::fputs(fmt::format("binfmtctl: cannot read \"{}\": {}\n", file, std::strerror(errno)).c_str(), stderr);
         return 1;

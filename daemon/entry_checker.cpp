@@ -1,12 +1,12 @@
 #include "entry_checker.hpp"
 
+#include "matcher.hpp"
 #include "presets.hpp"
 #include "trust.hpp"
 #include "validate.hpp"
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <optional>
 #include <sys/stat.h>
 
@@ -16,14 +16,6 @@ using binfmt::Verdict;
 using Kind = Verdict::Kind;
 
 namespace {
-std::optional<binfmt::Bytes> read_head(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    binfmt::Bytes head(binfmt::kHeadSize, 0);
-    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-    return head;
-}
-
 const binfmt::Preset* preset_of(const binfmt::Entry& e) {
     return e.preset.empty() ? nullptr : binfmt::find_preset(e.preset);
 }
@@ -32,7 +24,8 @@ const binfmt::Preset* preset_of(const binfmt::Entry& e) {
 EntryChecker::EntryChecker() : host_family_(binfmt::host_family()), native_(binfmt::native_samples(host_family_)) {
     // Real native executables too, whatever the family table knows.
     for (const char* path : {"/proc/self/exe", "/bin/sh"})
-        if (auto head = read_head(path)) native_.push_back({fmt::format("the host's own {}", path), std::move(*head)});
+        if (auto head = binfmt::read_head(path))
+            native_.push_back({fmt::format("the host's own {}", path), std::move(*head)});
 }
 
 binfmt::Entry EntryChecker::with_interpreter(const binfmt::Entry& entry) const {

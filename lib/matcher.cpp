@@ -1,5 +1,12 @@
 #include "matcher.hpp"
 
+#include "unique_fd.hpp"
+#include "validate.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace binfmt {
 
 bool matches(const Entry& e, std::string_view filename, const Bytes& head) {
@@ -16,6 +23,22 @@ bool matches(const Entry& e, std::string_view filename, const Bytes& head) {
         if ((byte ^ e.magic[i]) & m) return false;
     }
     return true;
+}
+
+std::optional<Bytes> read_head(const std::string& path) {
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd) return std::nullopt;
+    Bytes head(kHeadSize);
+    std::size_t have = 0;
+    while (have < head.size()) {
+        const ssize_t n = ::read(fd.get(), head.data() + have, head.size() - have);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return std::nullopt; // errno is read's: closing keeps it
+        if (n == 0) break;
+        have += static_cast<std::size_t>(n);
+    }
+    head.resize(have);
+    return head;
 }
 
 } // namespace binfmt

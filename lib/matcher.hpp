@@ -3,6 +3,8 @@
 
 #include "entry.hpp"
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace binfmt {
@@ -10,5 +12,9 @@ namespace binfmt {
 // True when binfmt_misc would hand a file called `filename` whose first bytes
 // are `head` to this entry (ignoring whether the entry is enabled).
 bool matches(const Entry& entry, std::string_view filename, const Bytes& head);
+
+// The first bytes of `path` the kernel would look at (fewer for a short file); nullopt, with
+// errno set, when it cannot be read. Opening never blocks (a FIFO, a device).
+std::optional<Bytes> read_head(const std::string& path);
 
 } // namespace binfmt
