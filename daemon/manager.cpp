@@ -143,7 +143,7 @@ Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec
     if (auto mount = kernel_.mount_state(); !mount.writable()) return Failure{Code::NotMounted, mount.why_not};
 
     const auto previous = files_.read(name, opt.persist);
-    const bool was_kept_out = reconciler_.kept_out(name);
+    const bool was_kept_out = last_.kept_out.count(name) != 0;
     if (auto s = files_.write(e, opt.persist); !s.ok())
         return Failure{Code::ReadOnly, s.failure().message + "; nothing was changed", s.failure().errnum};
     reconciler_.keep_out(name, false);

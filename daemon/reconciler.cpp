@@ -144,7 +144,7 @@ ReconcileReport Reconciler::reconcile() {
         else state.unregistered.erase(name);
     }
     keep_out_.clear();
-    kept_out_ = state.unregistered;
+    report.kept_out = state.unregistered;
     binfmt::PlanInput in = plan_input(cfg, state, report);
 
     report.mount = kernel_.mount_state();

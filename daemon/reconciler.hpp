@@ -26,6 +26,7 @@ struct ReconcileReport {
     std::set<std::string> wrote_entries; // entry files written ("-1" removes)
     bool config_errors = false;          // some file or definition was rejected
     MountState mount;                    // binfmt_misc as found
+    std::set<std::string> kept_out;      // entries unregistered at run time (until reboot)
     // Interpreter paths whose appearance, replacement or removal matters
     // (chosen ones, and every candidate of a preset still waiting for one).
     std::vector<std::string> interpreter_paths;
@@ -45,8 +46,6 @@ public:
     // Keeps a configured entry out of the kernel until reboot (or lets it back in), from the
     // next reconcile on, which records it in the state file.
     void keep_out(const std::string& name, bool out) { keep_out_[name] = out; }
-    // Whether the last reconcile kept it out (a refused call restores what it found).
-    bool kept_out(const std::string& name) const { return kept_out_.count(name) != 0; }
     // The state file's temporaries that an interrupted save left.
     std::vector<std::string> remove_stale_temporaries() const { return store_.remove_stale_temporaries(); }
 
@@ -61,7 +60,6 @@ private:
     StateStore store_;
     EntryChecker checker_;
     std::map<std::string, bool> keep_out_; // requested since the last reconcile
-    std::set<std::string> kept_out_;       // as of the last reconcile
 };
 
 } // namespace binfmtd
