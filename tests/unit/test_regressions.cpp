@@ -14,6 +14,8 @@
 #include "state_store.hpp"
 #include "validate.hpp"
 
+#include "temp_tree.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -172,16 +174,6 @@ bool utf8_ok(std::string_view s) {
     return true;
 }
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "binfmtd-regress.XXXXXX").string();
-        REQUIRE(::mkdtemp(t.data()));
-        path = t;
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
-
 void write(const fs::path& p, const std::string& content) {
     fs::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary) << content;
@@ -215,20 +207,20 @@ TEST_CASE("a write's temporary file name stays within NAME_MAX", "[regression]")
     CHECK((longest + ".toml").size() == 255);
     CHECK(binfmtd::temporary_name(longest + ".toml").size() == 255);
     CHECK(binfmtd::temporary_name("x.toml") == ".x.toml.XXXXXX");
-    TempDir t;
-    const fs::path target = t.path / (longest + ".toml");
+    unit::TempTree t;
+    const fs::path target = t.dir / (longest + ".toml");
     REQUIRE(binfmtd::write_file_atomic(target.string(), "content\n").ok());
     std::ifstream in(target);
     std::string line;
     std::getline(in, line);
     CHECK(line == "content");
-    CHECK(std::distance(fs::directory_iterator(t.path), fs::directory_iterator()) == 1); // no temporary left
+    CHECK(std::distance(fs::directory_iterator(t.dir), fs::directory_iterator()) == 1); // no temporary left
 }
 
 TEST_CASE("binfmtd removes the temporaries an interrupted write left, and nothing else", "[regression]") {
     // Bug: a SIGKILL between mkostemp and rename left ".NAME.toml.XXXXXX" in /etc/binfmtd.d for good.
-    TempDir t;
-    const fs::path etc = t.path / "etc/binfmtd.d", run = t.path / "run/binfmtd.d";
+    unit::TempTree t;
+    const fs::path etc = t.dir / "etc/binfmtd.d", run = t.dir / "run/binfmtd.d";
     const std::string marker = "# Written by binfmtd (org.binfmtd1.Manager.Register).\n";
     write(etc / ".a.toml.Ab3dE9", "");                                  // killed before any write
     write(etc / ".b.toml.x0x0x0", marker.substr(0, 10));                // killed mid-write
@@ -240,7 +232,7 @@ TEST_CASE("binfmtd removes the temporaries an interrupted write left, and nothin
     write(etc / ".e.conf.ABCDEF", "");
     write(etc / "f.toml", marker);
     fs::create_directories(etc / ".g.toml.ABCDEF");
-    auto removed = binfmtd::DefinitionFiles(t.path.string()).remove_stale_temporaries();
+    auto removed = binfmtd::DefinitionFiles(t.dir.string()).remove_stale_temporaries();
     CHECK(removed.size() == 4);
     CHECK_FALSE(fs::exists(etc / ".a.toml.Ab3dE9"));
     CHECK_FALSE(fs::exists(etc / ".b.toml.x0x0x0"));
@@ -251,8 +243,8 @@ TEST_CASE("binfmtd removes the temporaries an interrupted write left, and nothin
         CHECK(fs::exists(etc / kept));
     }
     // Missing directories are no error.
-    TempDir empty;
-    CHECK(binfmtd::DefinitionFiles(empty.path.string()).remove_stale_temporaries().empty());
+    unit::TempTree empty;
+    CHECK(binfmtd::DefinitionFiles(empty.dir.string()).remove_stale_temporaries().empty());
 }
 
 TEST_CASE("every string binfmtd sends over D-Bus is valid UTF-8, whatever the kernel holds", "[regression]") {
@@ -275,11 +267,10 @@ TEST_CASE("every string binfmtd sends over D-Bus is valid UTF-8, whatever the ke
 TEST_CASE("the state file takes origins that are not UTF-8, and its stale temporaries go", "[regression]") {
     // Bug: a configuration file named "odd\xff.toml" made the JSON writer throw on every
     // reconcile: binfmtd did not start.
-    TempDir t;
-    binfmtd::StateStore store(t.path.string());
+    unit::TempTree t;
+    binfmtd::StateStore store(t.dir.string());
     binfmtd::RuntimeState state;
-    state.owned["oddfile"] = {"oddfile", (t.path / "etc/binfmtd.d/odd\xff.toml").string(), "",
-                              ":oddfile:E::x::/bin/x:"};
+    state.owned["oddfile"] = {"oddfile", (t.dir / "etc/binfmtd.d/odd\xff.toml").string(), "", ":oddfile:E::x::/bin/x:"};
     REQUIRE(store.save(state).ok());
     auto loaded = store.load();
     REQUIRE(loaded.ok());
@@ -288,10 +279,10 @@ TEST_CASE("the state file takes origins that are not UTF-8, and its stale tempor
     CHECK(back.owned["oddfile"].registration == ":oddfile:E::x::/bin/x:");
     CHECK(utf8_ok(back.owned["oddfile"].origin));
     // A save a crash cut short leaves .state.json.XXXXXX in binfmtd's own directory.
-    write(t.path / "run/binfmtd/.state.json.a1B2c3", "{\"ver");
-    write(t.path / "run/binfmtd/.other.json.a1B2c3", "");
+    write(t.dir / "run/binfmtd/.state.json.a1B2c3", "{\"ver");
+    write(t.dir / "run/binfmtd/.other.json.a1B2c3", "");
     CHECK(store.remove_stale_temporaries().size() == 1);
-    CHECK_FALSE(fs::exists(t.path / "run/binfmtd/.state.json.a1B2c3"));
-    CHECK(fs::exists(t.path / "run/binfmtd/.other.json.a1B2c3"));
-    CHECK(fs::exists(t.path / "run/binfmtd/state.json"));
+    CHECK_FALSE(fs::exists(t.dir / "run/binfmtd/.state.json.a1B2c3"));
+    CHECK(fs::exists(t.dir / "run/binfmtd/.other.json.a1B2c3"));
+    CHECK(fs::exists(t.dir / "run/binfmtd/state.json"));
 }

@@ -5,6 +5,8 @@
 #include "watch_interpreters.hpp"
 #include "watch_kernel.hpp"
 
+#include "temp_tree.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -17,19 +19,6 @@ namespace fs = std::filesystem;
 using Urgency = binfmtd::ReconcileScheduler::Urgency;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "binfmtd-watch.XXXXXX").string();
-        REQUIRE(::mkdtemp(t.data()));
-        path = t;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
@@ -49,19 +38,19 @@ struct Recorder {
 } // namespace
 
 TEST_CASE("watch: binfmt_misc events are foreign unless the reconcile marked them as its own", "[watch]") {
-    TempDir t;
-    write(t.path / "register", "");
+    unit::TempTree t;
+    write(t.dir / "register", "");
     binfmtd::EventLoop loop;
     Recorder rec;
-    binfmtd::KernelTableWatch kernel(loop, t.path.string(), rec.fn());
+    binfmtd::KernelTableWatch kernel(loop, t.dir.string(), rec.fn());
     kernel.update(true, {}); // mounted: watched from now on
     REQUIRE(rec.requests.empty());
 
-    write(t.path / "register", ":x:E::x::/bin/true:");
+    write(t.dir / "register", ":x:E::x::/bin/true:");
     kernel.update(true, {true, {}}); // the reconcile wrote register
     CHECK(rec.requests.empty());
 
-    write(t.path / "register", ":y:E::y::/bin/true:");
+    write(t.dir / "register", ":y:E::y::/bin/true:");
     kernel.update(true, {false, {"y"}}); // it did not write register: someone else did
     REQUIRE(rec.requests.size() == 1);
     CHECK(rec.requests[0].why == "binfmt_misc changed");
@@ -69,45 +58,45 @@ TEST_CASE("watch: binfmt_misc events are foreign unless the reconcile marked the
     CHECK(rec.requests[0].delay_usec == binfmtd::KernelTableWatch::kCoalesceUsec);
 
     // An entry's own file removed by the reconcile is its own; "status" never is.
-    write(t.path / "y", "");
-    fs::remove(t.path / "y");
+    write(t.dir / "y", "");
+    fs::remove(t.dir / "y");
     kernel.update(true, {false, {"y"}});
     CHECK(rec.requests.size() == 1);
-    write(t.path / "status", "-1");
+    write(t.dir / "status", "-1");
     kernel.update(true, {true, {"y"}});
     CHECK(rec.requests.size() == 2);
 
     // Between reconciles every event is someone else's.
-    write(t.path / "register", ":z:E::z::/bin/true:");
+    write(t.dir / "register", ":z:E::z::/bin/true:");
     kernel.on_readable();
     CHECK(rec.requests.size() == 3);
     // Events a reconcile is about to read anyway are dropped.
-    write(t.path / "register", ":z:E::z::/bin/true:");
+    write(t.dir / "register", ":z:E::z::/bin/true:");
     kernel.discard_events();
     kernel.on_readable();
     CHECK(rec.requests.size() == 3);
 }
 
 TEST_CASE("watch: a configuration change asks for a settled reconcile", "[watch]") {
-    TempDir t;
-    fs::create_directory(t.path / "etc");
-    write(t.path / "etc" / "a.toml", "[a]\n");
+    unit::TempTree t;
+    fs::create_directory(t.dir / "etc");
+    write(t.dir / "etc" / "a.toml", "[a]\n");
     binfmtd::EventLoop loop;
     Recorder rec;
-    binfmtd::ConfigWatch config(loop, {(t.path / "etc").string(), (t.path / "run" / "d").string()}, rec.fn());
+    binfmtd::ConfigWatch config(loop, {(t.dir / "etc").string(), (t.dir / "run" / "d").string()}, rec.fn());
     config.on_readable();
     REQUIRE(rec.requests.empty());
 
-    SECTION("a file created") { write(t.path / "etc" / "b.toml", "[b]\n"); }
+    SECTION("a file created") { write(t.dir / "etc" / "b.toml", "[b]\n"); }
     // Truncated before it is written: the truncation alone must restart the wait.
-    SECTION("a file truncated") { fs::resize_file(t.path / "etc" / "a.toml", 0); }
+    SECTION("a file truncated") { fs::resize_file(t.dir / "etc" / "a.toml", 0); }
     SECTION("a missing directory created, then a file in it") {
-        fs::create_directories(t.path / "run" / "d");
+        fs::create_directories(t.dir / "run" / "d");
         config.on_readable();
         REQUIRE(rec.requests.size() == 1);
         config.rearm_if_needed(); // the directory itself is watched from now on
         rec.requests.clear();
-        write(t.path / "run" / "d" / "c.toml", "[c]\n");
+        write(t.dir / "run" / "d" / "c.toml", "[c]\n");
     }
     config.on_readable();
     REQUIRE(rec.requests.size() == 1);
@@ -116,33 +105,33 @@ TEST_CASE("watch: a configuration change asks for a settled reconcile", "[watch]
 }
 
 TEST_CASE("watch: unrelated files next to what is watched ask for nothing", "[watch]") {
-    TempDir t;
+    unit::TempTree t;
     binfmtd::EventLoop loop;
     Recorder rec;
-    binfmtd::ConfigWatch config(loop, {(t.path / "run" / "d").string()}, rec.fn()); // missing: the parent waits
-    write(t.path / "unrelated", "");
-    fs::remove(t.path / "unrelated");
+    binfmtd::ConfigWatch config(loop, {(t.dir / "run" / "d").string()}, rec.fn()); // missing: the parent waits
+    write(t.dir / "unrelated", "");
+    fs::remove(t.dir / "unrelated");
     config.on_readable();
     CHECK(rec.requests.empty());
 }
 
 TEST_CASE("watch: an interpreter's link target replaced asks for a settled reconcile", "[watch]") {
-    TempDir t;
-    fs::create_directories(t.path / "lib" / "v1");
-    fs::create_directories(t.path / "bin");
-    write(t.path / "lib" / "v1" / "interp", "1");
-    fs::create_symlink("../lib/v1/interp", t.path / "bin" / "linked");
+    unit::TempTree t;
+    fs::create_directories(t.dir / "lib" / "v1");
+    fs::create_directories(t.dir / "bin");
+    write(t.dir / "lib" / "v1" / "interp", "1");
+    fs::create_symlink("../lib/v1/interp", t.dir / "bin" / "linked");
     binfmtd::EventLoop loop;
     Recorder rec;
     binfmtd::InterpreterWatch interpreters(loop, rec.fn());
-    interpreters.watch({(t.path / "bin" / "linked").string()});
+    interpreters.watch({(t.dir / "bin" / "linked").string()});
     REQUIRE(rec.requests.empty());
 
-    write(t.path / "lib" / "v1" / "other", ""); // not on the way
+    write(t.dir / "lib" / "v1" / "other", ""); // not on the way
     interpreters.on_readable();
     CHECK(rec.requests.empty());
-    write(t.path / "lib" / "v1" / "interp.new", "2");
-    fs::rename(t.path / "lib" / "v1" / "interp.new", t.path / "lib" / "v1" / "interp");
+    write(t.dir / "lib" / "v1" / "interp.new", "2");
+    fs::rename(t.dir / "lib" / "v1" / "interp.new", t.dir / "lib" / "v1" / "interp");
     interpreters.on_readable();
     REQUIRE(rec.requests.size() == 1);
     CHECK(rec.requests[0].why == "an interpreter changed");
