@@ -32,7 +32,7 @@ binfmt::Entry EntryChecker::with_interpreter(const binfmt::Entry& entry) const {
     binfmt::Entry e = entry;
     if (const auto* preset = preset_of(e); preset && e.interpreter.empty())
         if (auto found = binfmt::find_interpreter(*preset, [](const std::string& p) {
-                return check_interpreter(p).kind != Kind::Missing;
+                return binfmt::check_interpreter(p).kind != Kind::Missing;
             }))
             e.interpreter = *found;
     return e;
@@ -48,7 +48,7 @@ Verdict EntryChecker::check(const binfmt::Entry& e) const {
                                            fmt::join(binfmt::interpreter_candidates(*preset), ", "))};
     if (preset)
         if (auto problems = binfmt::validate(e); !problems.empty()) return {Kind::Invalid, problems.front()};
-    if (auto trust = check_interpreter(e.interpreter); !trust.ok()) return trust;
+    if (auto trust = binfmt::check_interpreter(e.interpreter); !trust.ok()) return trust;
     if (!e.force)
         if (auto what = binfmt::captured_native(e, native_); !what.empty())
             return {Kind::Native, fmt::format("magic \"{}\" would capture native executables ({}); refusing (set "

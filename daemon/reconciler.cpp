@@ -131,7 +131,7 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
 }
 
 ReconcileReport Reconciler::reconcile() {
-    TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
+    binfmt::TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
     ReconcileReport report;
     const binfmt::Config cfg = binfmt::load_config_dirs(binfmt::config_dirs(root_), {});
     log_diagnostics(cfg);

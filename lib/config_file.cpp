@@ -1,5 +1,6 @@
 #include "config_file.hpp"
 
+#include "trust.hpp"
 #include "unique_fd.hpp"
 
 #include <fmt/format.h>
@@ -37,6 +38,14 @@ ConfigFile read_config_file(const std::string& path, bool check_trust) {
     // The mask is recognised before anything is opened: /dev/null is a device, and opening a
     // path is where a FIFO would block.
     if (is_dev_null_link(path)) return {O::Masked, {}, {}};
+    // Every link and directory on the way to the file must be root's: a symlink a user can
+    // re-point, or a directory a user can rename in, would pick the file read. The file itself is
+    // judged below, on what was opened.
+    if (check_trust)
+        if (auto why = path_chain_problem(path); !why.empty()) {
+            if (why == "does not exist") return refused(why);
+            return {O::Untrusted, {}, std::move(why)};
+        }
     const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
     if (!fd) return refused(fmt::format("cannot be opened: {}", std::strerror(errno)));
     struct stat st {};

@@ -21,7 +21,8 @@ struct ConfigFile {
     std::string why; // for Untrusted and Refused: a sentence without the path
 };
 
-// `check_trust`: a file a non-root user could rewrite would let them define what root executes.
+// `check_trust`: a file a non-root user could rewrite, or a path to it they could change (a symlink
+// or directory on the way), would let them define what root executes.
 ConfigFile read_config_file(const std::string& path, bool check_trust);
 
 } // namespace binfmt

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <unistd.h>
 
+using binfmt::check_interpreter;
 using binfmt::Verdict;
-using binfmtd::check_interpreter;
 using Kind = Verdict::Kind;
 using unit::TempTree;
 
@@ -101,7 +101,7 @@ TEST_CASE("trust: within one cache scope each path is looked at once", "[trust]"
     Tree t;
     const std::string run = t.interpreter("usr/bin/run");
     {
-        binfmtd::TrustCacheScope scope;
+        binfmt::TrustCacheScope scope;
         CHECK(check_interpreter(run).ok());
         ::chmod(run.c_str(), 0777);
         CHECK(check_interpreter(run).ok()); // remembered: a reconcile sees one consistent picture
@@ -128,4 +128,38 @@ TEST_CASE("trust: an interpreter path through procfs is refused, however it is r
     // Other file systems on the way are fine: the kernel resolves those in the caller's root.
     CHECK(check_interpreter("/bin/sh").ok());
     CHECK(check_interpreter(t.interpreter("usr/bin/plain")).ok());
+}
+
+TEST_CASE("trust: the last symlink to an interpreter must be root's too", "[trust]") {
+    Tree t;
+    const std::string real = t.interpreter("usr/lib/real/run");
+    t.link(real, "usr/bin/users-link");
+    REQUIRE(::lchown(t.path("usr/bin/users-link").c_str(), 1000, 1000) == 0);
+    auto v = check_interpreter(t.path("usr/bin/users-link"));
+    CHECK(v.kind == Kind::Unsafe);
+    CHECK(says(v, "owned by uid 1000"));
+}
+
+TEST_CASE("trust: a configuration file's path is trusted only when root alone could change it", "[trust]") {
+    using binfmt::path_chain_problem;
+    Tree t;
+    const std::string file = t.write("etc/binfmtd.d/a.toml", "");
+    CHECK(path_chain_problem(file).empty());
+    // Root's chain of links, as Debian's alternatives: trusted.
+    t.write("usr/share/formats/jar.toml", "");
+    t.link(t.path("usr/share/formats/jar.toml"), "etc/alternatives/jar.toml");
+    t.link(t.path("etc/alternatives/jar.toml"), "etc/binfmtd.d/jar.toml");
+    CHECK(path_chain_problem(t.path("etc/binfmtd.d/jar.toml")).empty());
+    // The configuration directory, a directory a link leads into, a link: each must be root's.
+    ::chmod(t.path("etc/binfmtd.d").c_str(), 0775);
+    CHECK(path_chain_problem(file).find("writable by group or others") != std::string::npos);
+    ::chmod(t.path("etc/binfmtd.d").c_str(), 0755);
+    REQUIRE(::chown(t.path("usr/share/formats").c_str(), 1000, 1000) == 0);
+    CHECK(path_chain_problem(t.path("etc/binfmtd.d/jar.toml")).find("owned by uid 1000") != std::string::npos);
+    REQUIRE(::chown(t.path("usr/share/formats").c_str(), 0, 0) == 0);
+    REQUIRE(::lchown(t.path("etc/alternatives/jar.toml").c_str(), 1000, 1000) == 0);
+    CHECK(path_chain_problem(t.path("etc/binfmtd.d/jar.toml")).find("symlink") != std::string::npos);
+    // What is not there is said so; a path through procfs is refused.
+    CHECK(path_chain_problem(t.path("etc/binfmtd.d/none.toml")) == "does not exist");
+    CHECK(path_chain_problem("/proc/self/cwd/x.toml").find("procfs") != std::string::npos);
 }

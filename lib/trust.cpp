@@ -14,10 +14,9 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-namespace binfmtd {
+namespace binfmt {
 
 namespace {
-using binfmt::Verdict;
 using Kind = Verdict::Kind;
 
 thread_local TrustCacheScope::Memo* memo = nullptr;
@@ -138,7 +137,7 @@ int real_path(const std::string& path, Lstats& lstats, std::string& out, std::st
             else if (auto why = directory_problem(resolved, lstats); !why.empty())
                 unsafe = fmt::format("symlink \"{}\": {}", next, why);
             if (!unsafe.empty()) return EPERM;
-            if (++links > binfmt::kMaxSymlinkHops) return ELOOP;
+            if (++links > kMaxSymlinkHops) return ELOOP;
             std::string spliced;
             if (int err = read_link(next, spliced)) return err;
             if (spliced.empty()) return ENOENT;
@@ -157,10 +156,27 @@ int real_path(const std::string& path, Lstats& lstats, std::string& out, std::st
     return 0;
 }
 
-Verdict check_uncached(const std::string& path) {
-    Lstats lstats;
+// Where a path leads, when only root could have changed that. `Found` with the final non-link's
+// real path and lstat; otherwise `problem`, which names no subject (the callers say whose path
+// it is): Unsafe for something another user could change, Error for what could not be looked at.
+struct Walk {
+    enum class End { Found, Missing, Unsafe, Error } end = End::Found;
+    std::string problem;
+    std::string real;
+    struct stat st {};
+};
+
+Walk stopped(Walk::End end, std::string problem = {}) {
+    Walk w;
+    w.end = end;
+    w.problem = std::move(problem);
+    return w;
+}
+
+Walk walk(const std::string& path, Lstats& lstats) {
+    using End = Walk::End;
     std::string p = path;
-    for (int hop = 0; hop < binfmt::kMaxSymlinkHops; ++hop) {
+    for (int hop = 0; hop < kMaxSymlinkHops; ++hop) {
         const std::string dir = parent_of(p);
         std::string parent, unsafe;
         int err = 0;
@@ -172,35 +188,48 @@ Verdict check_uncached(const std::string& path) {
         } else {
             err = errno;
         }
-        if (!unsafe.empty()) return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, unsafe)};
-        if (err == ENOENT || err == ENOTDIR)
-            return {Kind::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
-        if (err != 0) return {Kind::Unsafe, fmt::format("cannot resolve \"{}\": {}", dir, std::strerror(err))};
-        if (auto why = directory_problem(parent, lstats); !why.empty())
-            return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
+        if (!unsafe.empty()) return stopped(End::Unsafe, unsafe);
+        if (err == ENOENT || err == ENOTDIR) return stopped(End::Missing);
+        if (err == ELOOP) return stopped(End::Unsafe, "too many levels of symbolic links");
+        if (err != 0) return stopped(End::Error, fmt::format("cannot resolve \"{}\": {}", dir, std::strerror(err)));
+        if (auto why = directory_problem(parent, lstats); !why.empty()) return stopped(End::Unsafe, why);
 
-        const std::string here = join(parent, name_of(p));
-        struct stat st {};
-        if (int err = lstats.get(here, st); err != 0) {
-            if (err == ENOENT) return {Kind::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
-            return {Kind::Unsafe, fmt::format("cannot stat \"{}\": {}", here, std::strerror(err))};
+        Walk found;
+        found.real = join(parent, name_of(p));
+        if (int err = lstats.get(found.real, found.st); err != 0) {
+            if (err == ENOENT) return stopped(End::Missing);
+            return stopped(End::Error, fmt::format("cannot stat \"{}\": {}", found.real, std::strerror(err)));
         }
-        if (S_ISLNK(st.st_mode)) {
-            std::string t;
-            if (int err = read_link(here, t))
-                return {Kind::Unsafe, fmt::format("cannot read link \"{}\": {}", here,
-                                                  err == ENAMETOOLONG ? "target too long" : std::strerror(err))};
-            p = !t.empty() && t.front() == '/' ? t : join(parent, t);
-            continue;
-        }
-        if (!S_ISREG(st.st_mode)) return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", here)};
-        if (!(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
-            return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not executable", here)};
-        if (auto why = writable_problem(here, st, false); !why.empty())
-            return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
-        return {};
+        if (!S_ISLNK(found.st.st_mode)) return found;
+        // The link's own directory was checked above; the link itself must be root's.
+        if (found.st.st_uid != 0)
+            return stopped(End::Unsafe,
+                           fmt::format("symlink \"{}\" is owned by uid {}, not root", found.real, found.st.st_uid));
+        std::string t;
+        if (int err = read_link(found.real, t))
+            return stopped(End::Error, fmt::format("cannot read link \"{}\": {}", found.real,
+                                                   err == ENAMETOOLONG ? "target too long" : std::strerror(err)));
+        p = !t.empty() && t.front() == '/' ? t : join(parent, t);
     }
-    return {Kind::Unsafe, fmt::format("interpreter \"{}\": too many levels of symbolic links", path)};
+    return stopped(End::Unsafe, "too many levels of symbolic links");
+}
+
+Verdict check_uncached(const std::string& path) {
+    using End = Walk::End;
+    Lstats lstats;
+    const Walk w = walk(path, lstats);
+    switch (w.end) {
+    case End::Missing: return {Kind::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
+    case End::Unsafe: return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, w.problem)};
+    case End::Error: return {Kind::Unsafe, w.problem};
+    case End::Found: break;
+    }
+    if (!S_ISREG(w.st.st_mode)) return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", w.real)};
+    if (!(w.st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+        return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not executable", w.real)};
+    if (auto why = writable_problem(w.real, w.st, false); !why.empty())
+        return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
+    return {};
 }
 } // namespace
 
@@ -210,8 +239,16 @@ Verdict check_interpreter(const std::string& path) {
     return memo->results.emplace(path, check_uncached(path)).first->second;
 }
 
+std::string path_chain_problem(const std::string& path) {
+    using End = Walk::End;
+    Lstats lstats;
+    const Walk w = walk(path, lstats);
+    if (w.end == End::Missing) return "does not exist";
+    return w.problem;
+}
+
 TrustCacheScope::TrustCacheScope() : outer_(memo) { memo = &memo_; }
 
 TrustCacheScope::~TrustCacheScope() { memo = outer_; }
 
-} // namespace binfmtd
+} // namespace binfmt
