@@ -68,16 +68,22 @@ void declare_validate(CLI::App& cmd, Args& a) {
     cmd.add_option("PATH", a.paths, "Files or directories (default: the standard directories)");
 }
 
+void declare_platforms(CLI::App& cmd, Args& a) {
+    cmd.add_flag("--check", a.check, "Run a minimal program of each platform here, as you");
+}
+
 int run_validate(Context& ctx) { return verb_validate(ctx.args.paths, ctx.args.root, ctx.out); }
 int run_presets(Context& ctx) { return verb_presets(ctx.out); }
 
-constexpr std::array<Verb, 8> kVerbs{{
+constexpr std::array<Verb, 9> kVerbs{{
     {"list", "List every entry, managed and foreign (the default)", declare_nothing, verb_list},
     {"status", "Show binfmtd's state, or one entry in full", declare_status, verb_status},
     {"register", "Define an entry and register it now", declare_register, verb_register},
     {"unregister", "Remove an entry binfmtd manages", declare_unregister, verb_unregister},
     {"reload", "Re-read the configuration and reconcile", declare_nothing, verb_reload},
     {"which", "Show the entries that would run FILE, the one the kernel uses first", declare_which, verb_which},
+    {"platforms", "List the OCI platforms this machine can run now (--check: prove each)", declare_platforms,
+     verb_platforms},
     {"validate", "Check configuration files offline", declare_validate, run_validate},
     {"presets", "List the qemu presets and their interpreters here (offline)", declare_nothing, run_presets},
 }};

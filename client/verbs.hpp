@@ -34,6 +34,7 @@ struct Args {
     Arg<std::string> magic, mask, offset, extension, preset, interpreter;
     Arg<bool> preserve_argv0, open_binary, credentials, fix_binary;
     bool persist = false, replace = false, force = false;
+    bool check = false; // platforms --check
 };
 
 // A command line that parses but makes no sense: exit 2 with this message.
@@ -64,12 +65,13 @@ struct Verb {
 // All verbs; the first is the default when none is given (`list`).
 std::span<const Verb> verbs();
 
-// Online verbs (query.cpp, register.cpp, manage.cpp).
+// Online verbs (query.cpp, register.cpp, manage.cpp, platforms.cpp).
 int verb_list(Context& ctx);
 int verb_status(Context& ctx);
 int verb_which(Context& ctx);
 int verb_register(Context& ctx);
 int verb_unregister(Context& ctx);
 int verb_reload(Context& ctx);
+int verb_platforms(Context& ctx);
 
 } // namespace binfmtctl

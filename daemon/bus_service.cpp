@@ -4,6 +4,8 @@
 #include "authorization.hpp"
 #include "entry_encode.hpp"
 #include "log.hpp"
+#include "native_platforms.hpp"
+#include "platforms.hpp"
 #include "spec_decode.hpp"
 #include "validate.hpp"
 
@@ -128,6 +130,15 @@ std::vector<sdbus::Struct<std::string, std::string>> BusService::Resolve(const s
         binfmt::Bytes h(head.begin(), head.begin() + static_cast<long>(std::min(head.size(), binfmt::kHeadSize)));
         std::vector<sdbus::Struct<std::string, std::string>> out;
         for (auto& [name, interp] : manager_.matching(filename, h)) out.emplace_back(for_dbus(name), for_dbus(interp));
+        return out;
+    });
+}
+
+std::vector<sdbus::Struct<std::string, std::string, std::string>> BusService::Platforms() {
+    return guarded("Platforms", [&] {
+        std::vector<sdbus::Struct<std::string, std::string, std::string>> out;
+        for (auto& row : binfmt::platform_rows(native_platforms(), manager_.list()))
+            out.emplace_back(row.platform, for_dbus(row.entry), row.state);
         return out;
     });
 }

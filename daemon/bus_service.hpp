@@ -28,6 +28,7 @@ private:
     void Reload(const Variants& options) override;
     std::vector<sdbus::Struct<std::string, std::string>> Resolve(const std::string& filename,
                                                                  const std::vector<uint8_t>& head) override;
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> Platforms() override;
     std::string Version() override;
     bool Mounted() override;
 

@@ -8,7 +8,7 @@ _binfmtctl() {
     local cur prev words cword
     _init_completion || return
 
-    local verbs='list status register unregister reload which validate presets'
+    local verbs='list status register unregister reload which platforms validate presets'
     local global='--json --no-legend --root --help'
     local verb='' i
     for ((i = 1; i < cword; i++)); do
@@ -49,6 +49,7 @@ _binfmtctl() {
                 --preserve-argv0 --open-binary --credentials --fix-binary --persist --replace --force
                 $global" -- "$cur") ;;
         which) _filedir ;;
+        platforms) mapfile -t COMPREPLY < <(compgen -W "--check $global" -- "$cur") ;;
         validate)
             if [[ $cur == -* ]]; then
                 mapfile -t COMPREPLY < <(compgen -W "$global" -- "$cur")
