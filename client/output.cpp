@@ -43,7 +43,7 @@ void print_list(const std::vector<ListRow>& rows, const OutputOptions& out) {
     if (out.legend) std::printf("\n%s listed.\n", plural(rows.size(), "entry", "entries").c_str());
 }
 
-void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out) {
+void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const std::string& pin_unknown) {
     if (out.json) {
         const auto doc = binfmt::entry_to_json<nlohmann::ordered_json>(e);
         std::puts(doc.dump(2).c_str());
@@ -59,6 +59,17 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out) {
     }
     f.push_back({"Interpreter", or_dash(e.interpreter)});
     f.push_back({"Flags", or_dash(e.flags)});
+    if (e.flags.find('F') != std::string::npos) {
+        if (e.pinned.empty())
+            f.push_back({"Pinned", pin_unknown.empty() ? "unknown" : fmt::format("unknown: {}", pin_unknown)});
+        else if (!e.pinned_stale) f.push_back({"Pinned", e.pinned});
+        else
+            f.push_back({"Pinned",
+                         fmt::format("{} (stale: \"{}\" names another file now; the kernel runs the old one until "
+                                     "the entry is registered again)",
+                                     e.pinned, e.interpreter),
+                         kYellow});
+    }
     f.push_back({"Enabled", e.enabled ? "yes" : "no"});
     f.push_back({"Origin", or_dash(e.origin)});
     if (!e.error.empty()) f.push_back({"Error", e.error, kRed});

@@ -27,7 +27,8 @@ struct Match {
 void print_list(const std::vector<ListRow>& rows, const OutputOptions& out);
 
 // `status NAME`: labelled fields, or with --json one object shaped like an entry of Describe().
-void print_entry(const binfmt::EntryRecord& entry, const OutputOptions& out);
+// `pin_unknown`: why an F entry's pin could not be told (shown when `entry.pinned` is empty).
+void print_entry(const binfmt::EntryRecord& entry, const OutputOptions& out, const std::string& pin_unknown = {});
 
 // `status`: a summary of Describe()'s document (text only; --json prints the document itself).
 // Throws std::runtime_error when the document is not the expected JSON.

@@ -1,6 +1,7 @@
 // `platforms [--check]`: which OCI platforms this machine runs, from Platforms(); --check proves
 // each row here, as the caller, by executing that platform's minimal exit(0) program.
 #include "bus.hpp"
+#include "scratch_dir.hpp"
 #include "table.hpp"
 #include "verbs.hpp"
 
@@ -14,10 +15,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <filesystem>
 #include <poll.h>
 #include <stdexcept>
 #include <sys/syscall.h>
@@ -33,41 +32,6 @@ struct Checked {
     bool runs = false;
     std::string result; // "ok", or what happened instead
 };
-
-// A private directory for the programs, removed with everything in it.
-class ScratchDir {
-public:
-    ScratchDir() {
-        const char* tmp = std::getenv("TMPDIR");
-        std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/binfmtctl-check-XXXXXX";
-        if (!::mkdtemp(tmpl.data()))
-            throw std::runtime_error(fmt::format("cannot create a directory in \"{}\": {}",
-                                                 tmpl.substr(0, tmpl.rfind('/')), std::strerror(errno)));
-        path_ = tmpl;
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
-std::string write_program(const ScratchDir& dir, const binfmt::PlatformSpec& p) {
-    std::string name(p.name);
-    for (auto& c : name)
-        if (c == '/') c = '-';
-    const std::string path = dir.path() + "/" + name;
-    const binfmt::Bytes program = binfmt::exit0_program(p);
-    const binfmt::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700));
-    if (!fd || ::write(fd.get(), program.data(), program.size()) != static_cast<ssize_t>(program.size()))
-        throw std::runtime_error(fmt::format("cannot write \"{}\": {}", path, std::strerror(errno)));
-    return path;
-}
 
 // Waits for `child` up to the deadline (a pidfd: no polling loop); kills it after that.
 int wait_child(pid_t child, bool& timed_out) {
@@ -133,7 +97,10 @@ int verb_platforms(Context& ctx) {
         ScratchDir dir;
         for (auto& r : rows) {
             const binfmt::PlatformSpec* p = binfmt::find_platform(r.platform);
-            checks.push_back(p ? run(write_program(dir, *p)) : Checked{false, "binfmtctl knows no program for it"});
+            std::string name = r.platform;
+            std::replace(name.begin(), name.end(), '/', '-');
+            checks.push_back(p ? run(dir.write_program(name, binfmt::exit0_program(*p)))
+                               : Checked{false, "binfmtctl knows no program for it"});
         }
     }
     const bool all_run = std::all_of(checks.begin(), checks.end(), [](const Checked& c) { return c.runs; });

@@ -1,5 +1,6 @@
 // The reading verbs: list, status, which. Open to every local user.
 #include "bus.hpp"
+#include "pin_probe.hpp"
 #include "verbs.hpp"
 
 #include "matcher.hpp"
@@ -30,7 +31,21 @@ int verb_list(Context& ctx) {
 int verb_status(Context& ctx) {
     auto& manager = ctx.bus().manager();
     if (!ctx.args.name.empty()) {
-        print_entry(decode_entry(manager.GetEntry(ctx.args.name)), ctx.out);
+        binfmt::EntryRecord entry = decode_entry(manager.GetEntry(ctx.args.name));
+        std::string pin_unknown;
+        // binfmtd knows the pin of what it registered; another tool's F entry is asked of the
+        // kernel, here, as the caller.
+        if (entry.flags.find('F') != std::string::npos && entry.enabled && entry.pinned.empty()) {
+            const PinProbe probe = probe_pin(entry, [&](const std::string& filename, const binfmt::Bytes& head) {
+                std::vector<std::string> names;
+                for (auto& m : manager.Resolve(filename, head)) names.push_back(std::get<0>(m));
+                return names;
+            });
+            entry.pinned = probe.pinned;
+            entry.pinned_stale = probe.stale;
+            pin_unknown = probe.why;
+        }
+        print_entry(entry, ctx.out, pin_unknown);
         return 0;
     }
     const std::string doc = manager.Describe();

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <optional>
 #include <sys/stat.h>
 
@@ -57,6 +58,12 @@ Verdict EntryChecker::check(const binfmt::Entry& e) const {
     return {};
 }
 
+std::string file_identity(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {};
+    return fmt::format("{}:{}", st.st_dev, st.st_ino);
+}
+
 binfmt::Desired EntryChecker::desire(const binfmt::Entry& entry) const {
     binfmt::Desired d{entry, {Kind::Disabled, {}}, {}};
     if (!entry.enabled && entry.preset.empty()) return d;
@@ -65,9 +72,13 @@ binfmt::Desired EntryChecker::desire(const binfmt::Entry& entry) const {
     if (v.kind == Kind::Disabled) d.entry.enabled = false;
     if (!d.entry.enabled && v.kind != Kind::Disabled) return d;
     d.verdict = std::move(v);
-    struct stat st {};
-    if (d.verdict.ok() && ::stat(d.entry.interpreter.c_str(), &st) == 0)
-        d.pinned = fmt::format("{}:{}", st.st_dev, st.st_ino);
+    if (d.verdict.ok()) d.pinned = file_identity(d.entry.interpreter);
+    if (!d.pinned.empty()) {
+        if (char* real = ::realpath(d.entry.interpreter.c_str(), nullptr)) {
+            d.pinned_path = real;
+            std::free(real);
+        }
+    }
     return d;
 }
 

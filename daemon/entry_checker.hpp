@@ -10,6 +10,10 @@
 
 namespace binfmtd {
 
+// "device:inode" of the file `path` names now (following links), "" when there is none: what an
+// F registration pins, compared by identity, never by name.
+std::string file_identity(const std::string& path);
+
 class EntryChecker {
 public:
     EntryChecker();

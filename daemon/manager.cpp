@@ -84,6 +84,14 @@ binfmt::EntryRecord Manager::info(const binfmt::PlannedEntry& pe) const {
         i.flags = e->flags.kernel_string();
         i.enabled = k != last_.kernel.end() ? k->second.enabled : e->enabled;
     }
+    // What an F entry of ours pins is what it was registered with; the OS is asked now whether
+    // the path still names that file. Another tool's pin is unknown here ("").
+    auto o = last_.owned.find(pe.name);
+    if (k != last_.kernel.end() && k->second.entry.flags.fix_binary && o != last_.owned.end() &&
+        !o->second.pinned_path.empty()) {
+        i.pinned = o->second.pinned_path;
+        i.pinned_stale = file_identity(k->second.entry.interpreter) != o->second.pinned;
+    }
     return i;
 }
 

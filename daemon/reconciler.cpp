@@ -156,6 +156,7 @@ ReconcileReport Reconciler::reconcile() {
         for (const auto& d : in.desired)
             if (d.entry.enabled) report.entries.push_back({d.entry.name, s, report.mount.why_not, d.entry.origin.file});
         if (state != saved) save(saved, state); // what was asked (keep_out) is kept
+        report.owned = state.owned;
         log::warning("{}; {} entries {}", report.mount.why_not, report.entries.size(), binfmt::state_name(s));
         log::info("Reconciled: {}; 0 writes to binfmt_misc", report.summary());
         return report;
@@ -171,6 +172,7 @@ ReconcileReport Reconciler::reconcile() {
     state.owned = plan.owned;
     apply(plan, report, state);
     save(saved, state);
+    report.owned = state.owned;
 
     for (const auto& pe : report.entries) {
         if (in.invalid.count(pe.name) && pe.state == State::Failed) continue; // logged with the config errors

@@ -28,7 +28,7 @@ Result<RuntimeState> StateStore::load() const {
     for (auto& [name, value] : doc["owned"].items())
         if (value.is_object())
             state.owned[name] = {name, value.value("origin", std::string()), value.value("pinned", std::string()),
-                                 value.value("registration", std::string())};
+                                 value.value("registration", std::string()), value.value("pinned-path", std::string())};
     for (auto& name : doc["unregistered"])
         if (name.is_string()) state.unregistered.insert(name.get<std::string>());
     return state;
@@ -37,7 +37,10 @@ Result<RuntimeState> StateStore::load() const {
 Status StateStore::save(const RuntimeState& state) const {
     nlohmann::json owned = nlohmann::json::object();
     for (auto& [name, o] : state.owned)
-        owned[name] = {{"origin", o.origin}, {"pinned", o.pinned}, {"registration", o.registration}};
+        owned[name] = {{"origin", o.origin},
+                       {"pinned", o.pinned},
+                       {"pinned-path", o.pinned_path},
+                       {"registration", o.registration}};
     nlohmann::json doc = {{"version", 1}, {"owned", owned}, {"unregistered", state.unregistered}};
     // Origins are file names, which need not be UTF-8: a stray byte becomes U+FFFD rather than
     // an exception that would stop every reconcile (only "keep the last valid definition of a

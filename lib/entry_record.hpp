@@ -20,6 +20,10 @@ struct EntryRecord {
     std::string extension, flags;
     bool enabled = false;
     std::string state, origin, error;
+    // For F entries: the file the kernel runs, as the kernel names it ("" when unknown), and
+    // whether the interpreter path names another file now (by device and inode).
+    std::string pinned;
+    bool pinned_stale = false;
 
     bool operator==(const EntryRecord&) const = default;
 };
@@ -45,7 +49,9 @@ inline constexpr std::tuple kEntryFields{EntryField{"name", &EntryRecord::name},
                                          EntryField{"enabled", &EntryRecord::enabled},
                                          EntryField{"state", &EntryRecord::state},
                                          EntryField{"origin", &EntryRecord::origin},
-                                         EntryField{"error", &EntryRecord::error}};
+                                         EntryField{"error", &EntryRecord::error},
+                                         EntryField{"pinned", &EntryRecord::pinned},
+                                         EntryField{"pinned-stale", &EntryRecord::pinned_stale}};
 
 // Calls visit(key, value) for every field of `record` in table order; the value is a
 // reference to the member, const when the record is.

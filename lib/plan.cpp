@@ -36,9 +36,11 @@ struct Planner {
     void report(const std::string& name, State state, std::string origin, std::string error = {}) {
         plan.entries.push_back({name, state, std::move(error), std::move(origin)});
     }
-    void own(const std::string& name, const std::string& origin, const std::string& pinned,
-             const std::string& registration) {
-        plan.owned[name] = {name, origin, pinned, registration};
+    // `pin`: where the pinned file's identity and path are taken from (what was registered before,
+    // or what is there now).
+    template <typename Pin>
+    void own(const std::string& name, const std::string& origin, const Pin& pin, const std::string& registration) {
+        plan.owned[name] = {name, origin, pin.pinned, registration, pin.pinned_path};
     }
     void own(const Owned& o) { plan.owned[o.name] = o; }
     static std::string line_of(const Entry& e) { return encode_register(e).value_or(std::string()); }
@@ -63,7 +65,7 @@ struct Planner {
         case K::Ok: break;
         case K::Missing:
             // A registered entry keeps working (an F entry pins its file) while we wait.
-            if (k && mine) own(e.name, origin, owned(e.name)->pinned, owned(e.name)->registration);
+            if (k && mine) own(e.name, origin, *owned(e.name), owned(e.name)->registration);
             report(e.name, State::Pending, origin, d.verdict.reason);
             return;
         case K::Disabled:
@@ -79,8 +81,9 @@ struct Planner {
                            had->pinned != d.pinned;
         if (k && k->entry.same_registration(e) && !repin) {
             // Adopt an identical one (what we registered before is as good a line as a new one).
-            own(e.name, origin, had && !had->pinned.empty() ? had->pinned : d.pinned,
-                had && !had->registration.empty() ? had->registration : line_of(e));
+            const std::string& line = had && !had->registration.empty() ? had->registration : line_of(e);
+            if (had && !had->pinned.empty()) own(e.name, origin, *had, line);
+            else own(e.name, origin, d, line);
             report(e.name, k->enabled ? State::Active : State::Disabled, origin,
                    k->enabled ? std::string() : "disabled in the kernel");
             return;
@@ -93,7 +96,7 @@ struct Planner {
             return;
         }
         const std::string stand_in = k ? swap_out(e) : std::string();
-        own(e.name, origin, d.pinned, add(e));
+        own(e.name, origin, d, add(e));
         if (!stand_in.empty()) plan.actions.push_back({Action::Type::Remove, stand_in, {}, {}, e.name});
         report(e.name, State::Active, origin);
     }

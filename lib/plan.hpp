@@ -24,6 +24,7 @@ struct Desired {
     // Identity (device:inode) of the interpreter file now. An F entry pins the file it
     // was registered with, so a changed identity means it must be registered again.
     std::string pinned;
+    std::string pinned_path = {}; // that file's real path: what the kernel will name it
 };
 
 struct Owned {
@@ -33,6 +34,7 @@ struct Owned {
     // The register line of what was registered: while its definition is broken, a
     // flushed or removed entry is restored from it (the config's last valid state).
     std::string registration;
+    std::string pinned_path = {}; // the pinned file's real path then
     bool operator==(const Owned&) const = default;
 };
 
