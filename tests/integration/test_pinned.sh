@@ -3,10 +3,22 @@
 # instruction of the interpreter runs); a replaced interpreter shows as stale.
 
 # An interpreter that leaves a mark when it runs: had the probe let it run, the mark would show.
-command -v as >/dev/null && command -v ld >/dev/null || fail "as and ld (binutils) are needed"
+for tool in as ld; do command -v "$tool" >/dev/null || fail "$tool (binutils) is needed"; done
 marker_interpreter() { # PATH MARK
-  printf '.globl _start\n_start:\n mov $2, %%eax\n lea mark(%%rip), %%rdi\n mov $0101, %%esi\n mov $0644, %%edx\n syscall\n mov $60, %%eax\n xor %%edi, %%edi\n syscall\nmark: .asciz "%s"\n' "$2" >"$T/marker.s"
-  as -o "$T/marker.o" "$T/marker.s" && ld -o "$1.new" "$T/marker.o" || fail "cannot build the marker interpreter"
+  cat >"$T/marker.s" <<ASM
+.globl _start
+_start:
+ mov \$2, %eax
+ lea mark(%rip), %rdi
+ mov \$0101, %esi
+ mov \$0644, %edx
+ syscall
+ mov \$60, %eax
+ xor %edi, %edi
+ syscall
+mark: .asciz "$2"
+ASM
+  if ! as -o "$T/marker.o" "$T/marker.s" || ! ld -o "$1.new" "$T/marker.o"; then fail "cannot build the marker interpreter"; fi
   chmod 0755 "$1.new" && mv "$1.new" "$1"
 }
 mkdir -p "$T/bin"
