@@ -46,6 +46,10 @@ bool option(const std::map<std::string, sdbus::Variant>& options, const char* ke
     return it->second.get<bool>();
 }
 
+RegisterOptions register_options(const std::map<std::string, sdbus::Variant>& options) {
+    return {option(options, "persist"), option(options, "replace"), option(options, "force")};
+}
+
 void check_options(const std::map<std::string, sdbus::Variant>& options,
                    std::initializer_list<std::string_view> known) {
     for (auto& [key, value] : options) {
@@ -98,9 +102,30 @@ void BusService::Register(const std::string& name, const Variants& spec, const V
         check_options(options, {"persist", "replace", "force", "interactive"});
         authorize(options);
         check_length("the entry name", name);
-        if (auto why = binfmt::check_name(name); !why.empty()) throw ApiError(ApiError::Code::InvalidEntry, why);
-        RegisterOptions opt{option(options, "persist"), option(options, "replace"), option(options, "force")};
-        reply_failure(manager_.register_entry(name, decode_spec(spec), opt));
+        reply_failure(manager_.register_entry(name, decode_spec(spec), register_options(options)));
+    });
+}
+
+void BusService::RegisterAll(const std::vector<sdbus::Struct<std::string, Variants>>& entries,
+                             const Variants& options) {
+    guarded("RegisterAll", [&] {
+        check_options(options, {"persist", "replace", "force", "interactive"});
+        authorize(options);
+        if (entries.size() > Manager::kMaxEntriesPerCall)
+            throw ApiError(ApiError::Code::InvalidEntry,
+                           fmt::format("{} entries in one call; at most {}, nothing was changed", entries.size(),
+                                       Manager::kMaxEntriesPerCall));
+        std::vector<Registration> registrations;
+        for (auto& entry : entries) {
+            const std::string& name = std::get<0>(entry);
+            check_length("the entry name", name);
+            try {
+                registrations.push_back({name, decode_spec(std::get<1>(entry))});
+            } catch (const ApiError& e) {
+                throw ApiError(e.code(), fmt::format("entry \"{}\": {}; nothing was changed", shorten(name), e.what()));
+            }
+        }
+        reply_failure(manager_.register_all(registrations, register_options(options)));
     });
 }
 

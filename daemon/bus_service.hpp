@@ -24,6 +24,8 @@ private:
     Variants GetEntry(const std::string& name) override;
     std::string Describe() override;
     void Register(const std::string& name, const Variants& spec, const Variants& options) override;
+    void RegisterAll(const std::vector<sdbus::Struct<std::string, Variants>>& entries,
+                     const Variants& options) override;
     void Unregister(const std::string& name, const Variants& options) override;
     void Reload(const Variants& options) override;
     std::vector<sdbus::Struct<std::string, std::string>> Resolve(const std::string& filename,
