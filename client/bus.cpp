@@ -1,5 +1,7 @@
 #include "bus.hpp"
 
+#include "call_timeouts.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -10,7 +12,6 @@ namespace binfmtctl {
 namespace {
 constexpr const char* kService = "org.binfmtd1";
 constexpr const char* kObject = "/org/binfmtd1";
-constexpr auto kSlowCallTimeout = std::chrono::minutes(10); // a person typing a password
 } // namespace
 
 // The generated proxy bound to our connection; signals are not listened to (no loop runs).
@@ -43,10 +44,9 @@ VariantMap Bus::options(const CallOptions& given) {
     if (given.persist) map["persist"] = sdbus::Variant(true);
     if (given.replace) map["replace"] = sdbus::Variant(true);
     if (given.force) map["force"] = sdbus::Variant(true);
-    if (::isatty(STDIN_FILENO)) {
-        map["interactive"] = sdbus::Variant(true);
-        connection_->setMethodCallTimeout(kSlowCallTimeout);
-    }
+    if (::isatty(STDIN_FILENO)) map["interactive"] = sdbus::Variant(true);
+    // binfmtd answers a changing call once polkit has: never give up before polkit would.
+    connection_->setMethodCallTimeout(binfmt::kChangeCallTimeout);
     return map;
 }
 

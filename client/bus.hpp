@@ -27,9 +27,9 @@ public:
 
     org::binfmtd1::Manager_proxy& manager();
 
-    // Options a{sv} of Register/Unregister/Reload: the given booleans (only those set), plus
-    // interactive = true when stdin is a terminal; then polkit may ask for a password, so
-    // method calls get a longer timeout.
+    // Options a{sv} of Register/RegisterAll/Unregister/Reload: the given booleans (only those
+    // set), plus interactive = true when stdin is a terminal (then polkit may ask for a
+    // password). Method calls then get a timeout longer than polkit's longest.
     struct CallOptions {
         bool persist = false;
         bool replace = false;

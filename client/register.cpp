@@ -94,17 +94,17 @@ int register_file(Context& ctx) {
     const auto options = bus.options({.persist = ctx.args.persist,
                                       .replace = ctx.args.replace,
                                       .force = ctx.args.force});
-    int rc = 0;
-    for (auto& e : entries) {
-        try {
-            bus.manager().Register(e.name, to_variants(binfmt::to_spec(e)), options);
-        } catch (const sdbus::Error& err) {
-            const int code = report_error(err, e.name);
-            if (code == 3 || code == 4) return code; // the next entries would fail the same way
-            if (rc == 0) rc = code;
-        }
+    // One RegisterAll: the daemon registers every entry of the file or none.
+    std::vector<sdbus::Struct<std::string, VariantMap>> all;
+    for (auto& e : entries) all.emplace_back(e.name, to_variants(binfmt::to_spec(e)));
+    try {
+        bus.manager().RegisterAll(all, options);
+    } catch (const sdbus::Error& err) {
+        const int code = report_error(err, path);
+        std::fputs(fmt::format("binfmtctl: nothing from \"{}\" was registered\n", path).c_str(), stderr);
+        return code;
     }
-    return rc;
+    return 0;
 }
 
 } // namespace

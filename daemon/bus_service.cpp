@@ -1,7 +1,6 @@
 #include "bus_service.hpp"
 
 #include "api_error.hpp"
-#include "authorization.hpp"
 #include "entry_encode.hpp"
 #include "log.hpp"
 #include "native_platforms.hpp"
@@ -12,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 
 namespace binfmtd {
 
@@ -48,6 +48,10 @@ bool option(const std::map<std::string, sdbus::Variant>& options, const char* ke
     return it->second.get<bool>();
 }
 
+RegisterOptions register_options(const std::map<std::string, sdbus::Variant>& options) {
+    return {option(options, "persist"), option(options, "replace"), option(options, "force")};
+}
+
 void check_options(const std::map<std::string, sdbus::Variant>& options,
                    std::initializer_list<std::string_view> known) {
     for (auto& [key, value] : options) {
@@ -60,16 +64,66 @@ void check_options(const std::map<std::string, sdbus::Variant>& options,
 } // namespace
 
 BusService::BusService(sdbus::IConnection& bus, Manager& manager)
-    : AdaptorInterfaces(bus, "/org/binfmtd1"), bus_(bus), manager_(manager) {
+    : AdaptorInterfaces(bus, "/org/binfmtd1"), manager_(manager), authorizer_(bus) {
     registerAdaptor();
 }
 
-BusService::~BusService() { unregisterAdaptor(); }
+BusService::~BusService() {
+    abandon_pending();
+    unregisterAdaptor();
+}
 
-void BusService::authorize(const Variants& options) {
+void BusService::abandon_pending() {
+    pending_.abandon_all("binfmtd stopped before the call was authorized; nothing was changed");
+}
+
+void BusService::when_authorized(const char* method, sdbus::Result<>&& result, const Variants& options,
+                                 std::function<void()> change) {
     const sdbus::Message* call = getObject().getCurrentlyProcessedMessage();
     if (!call) throw ApiError(ApiError::Code::AccessDenied, "no caller");
-    authorize_manage(bus_, *call, option(options, "interactive"));
+    const Caller caller = caller_of(*call);
+    auto reply = std::make_shared<sdbus::Result<>>(std::move(result));
+    // The reply can fail only when the connection is gone: nobody is left to tell.
+    auto answer = [reply, method](const sdbus::Error* error) {
+        try {
+            if (error) reply->returnError(*error);
+            else reply->returnResults();
+        } catch (const std::exception& e) {
+            log::warning("cannot answer {}: {}, ignoring", method, e.what());
+        }
+    };
+    const auto id = pending_.add(caller.sender, [answer](const std::string& why) {
+        const sdbus::Error error("org.freedesktop.DBus.Error.Failed", why);
+        answer(&error);
+    });
+    if (!id) {
+        const sdbus::Error
+            error("org.freedesktop.DBus.Error.LimitsExceeded",
+                  fmt::format("{} calls from {} (or {} in all) already wait for authorization; try again later",
+                              PendingCalls::kPerSender, for_dbus(caller.sender), PendingCalls::kTotal));
+        answer(&error);
+        return;
+    }
+    auto decided = [this, id = *id, method, answer, change = std::move(change)](const Status& allowed) {
+        if (!pending_.take(id)) return; // answered already: binfmtd is stopping
+        try {
+            guarded(method, [&] {
+                reply_failure(allowed);
+                change();
+            });
+            answer(nullptr);
+        } catch (const sdbus::Error& e) {
+            answer(&e);
+        }
+    };
+    try {
+        authorizer_.check(caller, option(options, "interactive"), std::move(decided));
+    } catch (const std::exception& e) { // polkit could not even be asked: the call is answered here
+        if (!pending_.take(*id)) return;
+        const sdbus::Error error("org.freedesktop.DBus.Error.AccessDenied",
+                                 for_dbus(fmt::format("polkit cannot be asked: {}", e.what())));
+        answer(&error);
+    }
 }
 
 std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string>>
@@ -95,31 +149,56 @@ std::string BusService::Describe() {
     return guarded("Describe", [&] { return manager_.describe(); });
 }
 
-void BusService::Register(const std::string& name, const Variants& spec, const Variants& options) {
+void BusService::Register(sdbus::Result<>&& result, std::string name, Variants spec, Variants options) {
     guarded("Register", [&] {
         check_options(options, {"persist", "replace", "force", "interactive"});
-        authorize(options);
-        check_length("the entry name", name);
-        if (auto why = binfmt::check_name(name); !why.empty()) throw ApiError(ApiError::Code::InvalidEntry, why);
-        RegisterOptions opt{option(options, "persist"), option(options, "replace"), option(options, "force")};
-        reply_failure(manager_.register_entry(name, decode_spec(spec), opt));
+        when_authorized("Register", std::move(result), options,
+                        [this, name = std::move(name), spec = std::move(spec), options] {
+                            check_length("the entry name", name);
+                            reply_failure(manager_.register_entry(name, decode_spec(spec), register_options(options)));
+                        });
     });
 }
 
-void BusService::Unregister(const std::string& name, const Variants& options) {
+void BusService::RegisterAll(sdbus::Result<>&& result, std::vector<sdbus::Struct<std::string, Variants>> entries,
+                             Variants options) {
+    guarded("RegisterAll", [&] {
+        check_options(options, {"persist", "replace", "force", "interactive"});
+        when_authorized("RegisterAll", std::move(result), options, [this, entries = std::move(entries), options] {
+            if (entries.size() > Manager::kMaxEntriesPerCall)
+                throw ApiError(ApiError::Code::InvalidEntry,
+                               fmt::format("{} entries in one call; at most {}, nothing was changed", entries.size(),
+                                           Manager::kMaxEntriesPerCall));
+            std::vector<Registration> registrations;
+            for (auto& entry : entries) {
+                const std::string& name = std::get<0>(entry);
+                check_length("the entry name", name);
+                try {
+                    registrations.push_back({name, decode_spec(std::get<1>(entry))});
+                } catch (const ApiError& e) {
+                    throw ApiError(e.code(),
+                                   fmt::format("entry \"{}\": {}; nothing was changed", shorten(name), e.what()));
+                }
+            }
+            reply_failure(manager_.register_all(registrations, register_options(options)));
+        });
+    });
+}
+
+void BusService::Unregister(sdbus::Result<>&& result, std::string name, Variants options) {
     guarded("Unregister", [&] {
         check_options(options, {"persist", "interactive"});
-        authorize(options);
-        check_length("the entry name", name);
-        reply_failure(manager_.unregister_entry(name, option(options, "persist")));
+        when_authorized("Unregister", std::move(result), options, [this, name = std::move(name), options] {
+            check_length("the entry name", name);
+            reply_failure(manager_.unregister_entry(name, option(options, "persist")));
+        });
     });
 }
 
-void BusService::Reload(const Variants& options) {
+void BusService::Reload(sdbus::Result<>&& result, Variants options) {
     guarded("Reload", [&] {
         check_options(options, {"interactive"});
-        authorize(options);
-        manager_.reload();
+        when_authorized("Reload", std::move(result), options, [this] { manager_.reload(); });
     });
 }
 

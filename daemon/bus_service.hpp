@@ -2,7 +2,9 @@
 // reply; every failure leaves as a named D-Bus error.
 #pragma once
 
+#include "authorization.hpp"
 #include "manager.hpp"
+#include "pending_calls.hpp"
 
 #include <binfmtd1-adaptor.h>
 #include <sdbus-c++/sdbus-c++.h>
@@ -14,6 +16,9 @@ public:
     BusService(sdbus::IConnection& bus, Manager& manager);
     ~BusService();
 
+    // Answers every call still waiting for its authorization with an error (binfmtd stops).
+    void abandon_pending();
+
     void emit_entry_changed(const std::string& name, const std::string& state);
     void emit_mounted_changed();
 
@@ -23,19 +28,27 @@ private:
     List() override;
     Variants GetEntry(const std::string& name) override;
     std::string Describe() override;
-    void Register(const std::string& name, const Variants& spec, const Variants& options) override;
-    void Unregister(const std::string& name, const Variants& options) override;
-    void Reload(const Variants& options) override;
+    // The changing calls answer once authorized (asynchronously: binfmtd serves others meanwhile).
+    void Register(sdbus::Result<>&& result, std::string name, Variants spec, Variants options) override;
+    void RegisterAll(sdbus::Result<>&& result, std::vector<sdbus::Struct<std::string, Variants>> entries,
+                     Variants options) override;
+    void Unregister(sdbus::Result<>&& result, std::string name, Variants options) override;
+    void Reload(sdbus::Result<>&& result, Variants options) override;
     std::vector<sdbus::Struct<std::string, std::string>> Resolve(const std::string& filename,
                                                                  const std::vector<uint8_t>& head) override;
     std::vector<sdbus::Struct<std::string, std::string, std::string>> Platforms() override;
     std::string Version() override;
     bool Mounted() override;
 
-    void authorize(const Variants& options);
+    // Records the call being processed, asks whether its sender may change things, and once
+    // the answer is in runs `change` (which checks everything again) and replies: calls are
+    // carried out in the order their authorizations complete.
+    void when_authorized(const char* method, sdbus::Result<>&& result, const Variants& options,
+                         std::function<void()> change);
 
-    sdbus::IConnection& bus_;
     Manager& manager_;
+    Authorizer authorizer_;
+    PendingCalls pending_;
 };
 
 } // namespace binfmtd

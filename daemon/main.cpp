@@ -79,6 +79,7 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
     binfmtd::log::info("binfmtd {} running: {}", BINFMTD_VERSION, manager.summary());
     int r = loop.run();
     sd_notify(0, "STOPPING=1");
+    if (service) service->abandon_pending(); // each waiting call gets its error before the name goes
     binfmtd::log::info("Stopping; registered entries stay in the kernel");
     if (bus) bus->releaseName("org.binfmtd1");
     return r < 0 ? 1 : 0;

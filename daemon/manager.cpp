@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 
 namespace binfmtd {
 
@@ -37,10 +38,12 @@ Manager::Manager(const std::string& root, Kernel& kernel) : kernel_(kernel), rec
     for (auto& path : removed) log::info("Removed \"{}\", left by an interrupted write", path);
 }
 
-void Manager::reload() {
+void Manager::reload() { reload(Reconciler::RefusedStandIn::Plain); }
+
+void Manager::reload(Reconciler::RefusedStandIn refused_stand_in) {
     std::map<std::string, std::string> before;
     for (auto& pe : last_.entries) before[pe.name] = std::string(binfmt::state_name(pe.state));
-    last_ = reconciler_.reconcile();
+    last_ = reconciler_.reconcile(refused_stand_in);
 
     std::map<std::string, std::string> after;
     for (auto& pe : last_.entries) after[pe.name] = std::string(binfmt::state_name(pe.state));
@@ -118,7 +121,9 @@ std::string Manager::describe() const {
     return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& opt) {
+Result<binfmt::Entry> Manager::checked(const std::string& name, const binfmt::Spec& spec,
+                                       const RegisterOptions& opt) const {
+    if (auto why = binfmt::check_name(name); !why.empty()) return Failure{Code::InvalidEntry, why};
     // The kernel takes 255 bytes, but Register keeps every entry in NAME.toml.
     if (name.size() > DefinitionFiles::kMaxName)
         return Failure{Code::InvalidEntry, fmt::format("entry name is {} bytes long; Register stores it as NAME.toml, "
@@ -148,31 +153,95 @@ Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec
 
     const binfmt::Verdict verdict = reconciler_.checker().check(reconciler_.checker().with_interpreter(e));
     if (!verdict.ok()) return Failure{refusal_code(verdict.kind), verdict.reason};
+    return e;
+}
+
+Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& opt) {
+    auto e = checked(name, spec, opt);
+    if (!e.ok()) return e.failure();
+    return apply({e.value()}, opt);
+}
+
+Status Manager::register_all(const std::vector<Registration>& entries, const RegisterOptions& opt) {
+    if (entries.empty())
+        return Failure{Code::InvalidEntry, "RegisterAll needs at least one entry; nothing was changed"};
+    if (entries.size() > kMaxEntriesPerCall)
+        return Failure{Code::InvalidEntry, fmt::format("{} entries in one call; at most {}, nothing was changed",
+                                                       entries.size(), kMaxEntriesPerCall)};
+    std::vector<binfmt::Entry> checked_entries;
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const std::string& name = entries[i].name;
+        if (!names.insert(name).second)
+            return Failure{Code::InvalidEntry, fmt::format("entry {} of {}: \"{}\" is given twice; nothing was changed",
+                                                           i + 1, entries.size(), shorten(name))};
+        auto e = checked(name, entries[i].spec, opt);
+        if (!e.ok()) {
+            // Say which entry, unless the sentence already starts with it.
+            const std::string& why = e.failure().message;
+            const std::string prefix = fmt::format("entry \"{}\"", shorten(name));
+            return Failure{e.failure().code,
+                           fmt::format("{}{}; nothing was changed", why.starts_with(prefix) ? "" : prefix + ": ", why)};
+        }
+        checked_entries.push_back(std::move(e.value()));
+    }
+    return apply(checked_entries, opt);
+}
+
+Status Manager::apply(const std::vector<binfmt::Entry>& entries, const RegisterOptions& opt) {
     if (auto mount = kernel_.mount_state(); !mount.writable()) return Failure{Code::NotMounted, mount.why_not};
 
-    const auto previous = files_.read(name, opt.persist);
-    const bool was_kept_out = last_.kept_out.count(name) != 0;
-    if (auto s = files_.write(e, opt.persist); !s.ok())
-        return Failure{Code::ReadOnly, s.failure().message + "; nothing was changed", s.failure().errnum};
-    reconciler_.keep_out(name, false);
-    reload();
+    // What each call changes, to put back if one entry is refused.
+    struct Undo {
+        std::string name;
+        std::optional<std::string> file; // its definition file's content, or none
+        bool kept_out;                   // unregistered until reboot
+    };
+    std::vector<Undo> undo;
+    auto put_back_files = [&] {
+        for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+            if (auto s = files_.restore(it->name, opt.persist, it->file); !s.ok())
+                log::error("{}", s.failure().message);
+            reconciler_.keep_out(it->name, it->kept_out); // a refused Register lifts no earlier Unregister
+        }
+    };
+    for (auto& e : entries) {
+        undo.push_back({e.name, files_.read(e.name, opt.persist), last_.kept_out.count(e.name) != 0});
+        if (auto s = files_.write(e, opt.persist); !s.ok()) {
+            put_back_files();
+            return Failure{Code::ReadOnly, s.failure().message + "; nothing was changed", s.failure().errnum};
+        }
+        reconciler_.keep_out(e.name, false);
+    }
+    // A definition the kernel refuses keeps its previous registration rather than open a gap.
+    reload(Reconciler::RefusedStandIn::KeepOld);
 
-    const binfmt::PlannedEntry* now = planned(name);
-    const std::string ours = files_.path(name, opt.persist);
-    if (!now || now->state == binfmt::State::Failed || now->origin != ours) {
+    std::vector<std::string> refused;
+    bool outranked_only = true;
+    for (auto& e : entries) {
+        const binfmt::PlannedEntry* now = planned(e.name);
+        const std::string ours = files_.path(e.name, opt.persist);
+        if (now && now->state != binfmt::State::Failed && now->origin == ours) continue;
         const bool outranked = now && now->origin != ours;
+        outranked_only = outranked_only && outranked;
         const std::string why = !now        ? std::string("it did not load")
                                 : outranked ? fmt::format("\"{}\" takes precedence over \"{}\"", now->origin, ours)
                                             : now->error;
-        if (auto s = files_.restore(name, opt.persist, previous); !s.ok()) log::error("{}", s.failure().message);
-        reconciler_.keep_out(name, was_kept_out); // a refused Register lifts no earlier Unregister
-        reload();                                 // `now` dangles from here on
-        return Failure{outranked ? Code::AlreadyExists : Code::KernelRejected,
-                       fmt::format("entry \"{}\" was not registered: {}", name, why)};
+        refused.push_back(fmt::format("entry \"{}\" was not registered: {}", e.name, why));
     }
-    if (opt.persist && files_.ours(name, false)) // the /etc copy supersedes it
-        if (auto s = files_.remove(name, false); !s.ok()) log::warning("{}, ignoring", s.failure().message);
-    log::info("Register {}: {} ({})", name, now->origin, binfmt::state_name(now->state));
+    if (!refused.empty()) {
+        put_back_files();
+        reload(); // every entry as it was, swapped back without a gap
+        return Failure{outranked_only ? Code::AlreadyExists : Code::KernelRejected,
+                       entries.size() == 1 ? refused.front()
+                                           : fmt::format("{}; nothing was changed", fmt::join(refused, "; "))};
+    }
+    for (auto& e : entries) {
+        if (opt.persist && files_.ours(e.name, false)) // the /etc copy supersedes it
+            if (auto s = files_.remove(e.name, false); !s.ok()) log::warning("{}, ignoring", s.failure().message);
+        const binfmt::PlannedEntry* now = planned(e.name);
+        log::info("Register {}: {} ({})", e.name, now->origin, binfmt::state_name(now->state));
+    }
     return {};
 }
 

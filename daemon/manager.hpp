@@ -16,6 +16,12 @@
 
 namespace binfmtd {
 
+// One entry of a RegisterAll.
+struct Registration {
+    std::string name;
+    binfmt::Spec spec;
+};
+
 struct RegisterOptions {
     bool persist = false;
     bool replace = false;
@@ -39,6 +45,12 @@ public:
 
     // A refused call changes nothing; its Failure carries the contract's error name.
     Status register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& options);
+    // All or nothing: every entry is checked before anything is written; if one is then refused
+    // (by the kernel, or outranked), the definition files, the state and the kernel are put back
+    // as they were, the kernel without a gap.
+    Status register_all(const std::vector<Registration>& entries, const RegisterOptions& options);
+    // A caller cannot make binfmtd check and hold more entries than this in one call.
+    static constexpr std::size_t kMaxEntriesPerCall = 256;
     Status unregister_entry(const std::string& name, bool persist);
     // Enabled kernel entries matching the file, highest kernel priority first: (name, interpreter).
     std::vector<std::pair<std::string, std::string>> matching(const std::string& filename,
@@ -51,6 +63,11 @@ public:
 
 private:
     const binfmt::PlannedEntry* planned(const std::string& name) const;
+    void reload(Reconciler::RefusedStandIn refused_stand_in);
+    // Every check of a Register short of writing: the entry as it will be written.
+    Result<binfmt::Entry> checked(const std::string& name, const binfmt::Spec& spec,
+                                  const RegisterOptions& options) const;
+    Status apply(const std::vector<binfmt::Entry>& entries, const RegisterOptions& options);
     binfmt::EntryRecord info(const binfmt::PlannedEntry& pe) const;
 
     Kernel& kernel_;

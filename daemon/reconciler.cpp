@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 #include "presets.hpp"
+#include "register_string.hpp"
 #include "trust.hpp"
 
 #include <fmt/format.h>
@@ -72,7 +73,8 @@ binfmt::PlanInput Reconciler::plan_input(const binfmt::Config& cfg, const Runtim
     return in;
 }
 
-void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state) {
+void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, RefusedStandIn refused_stand_in,
+                       ReconcileReport& report, RuntimeState& state) {
     std::set<std::string> failed;    // entries whose actions broke off
     std::set<std::string> stand_ins; // stand-ins of a swap now in the kernel
     auto mark_failed = [&](const std::string& name, std::string why) {
@@ -80,6 +82,18 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
             if (pe.name == name) pe.state = State::Failed, pe.error = std::move(why);
         state.owned.erase(name);
         failed.insert(name);
+    };
+    // A failed re-registration leaves the old one in the kernel, still binfmtd's: the next
+    // reconcile tries again, and a file it ran before still runs.
+    auto keep_previous = [&](const std::string& name) {
+        if (auto o = in.owned.find(name); o != in.owned.end()) state.owned[name] = o->second;
+        if (auto k = in.kernel.find(name); k != in.kernel.end()) report.kernel[name] = k->second;
+    };
+    auto previous_line = [&](const std::string& name) {
+        if (auto o = in.owned.find(name); o != in.owned.end() && !o->second.registration.empty())
+            return o->second.registration;
+        auto k = in.kernel.find(name);
+        return k == in.kernel.end() ? std::string() : binfmt::encode_register(k->second.entry).value_or("");
     };
     for (const auto& a : plan.actions) {
         const bool stand_in = !a.stands_in_for.empty();
@@ -92,9 +106,17 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
             report.wrote_entries.insert(a.name);
             if (a.type == binfmt::Action::Type::Register) {
                 report.wrote_register = true;
-                // Refused: the swap becomes a plain removal and registration, with its gap.
-                if (auto s = kernel_.add(a.line); s.ok()) stand_ins.insert(a.name);
-                else log::warning("{}: no gapless swap: {}", a.stands_in_for, s.failure().message);
+                if (auto s = kernel_.add(a.line); s.ok()) {
+                    stand_ins.insert(a.name);
+                } else if (refused_stand_in == RefusedStandIn::KeepOld) {
+                    mark_failed(a.stands_in_for, fmt::format("the kernel rejected the new definition: {}; the "
+                                                             "previous registration stays",
+                                                             std::strerror(s.failure().errnum)));
+                    keep_previous(a.stands_in_for);
+                } else {
+                    // Refused: the swap becomes a plain removal and registration, with its gap.
+                    log::warning("{}: no gapless swap: {}", a.stands_in_for, s.failure().message);
+                }
             } else if (auto s = kernel_.remove(a.name); s.ok() || s.failure().errnum == ENOENT) {
                 stand_ins.erase(a.name);
             } else {
@@ -118,8 +140,20 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
         auto s = a.line.empty() ? Status(Failure{binfmt::ApiErrorCode::KernelRejected, "unencodable", EINVAL})
                                 : kernel_.add(a.line);
         if (!s.ok()) {
-            mark_failed(a.name,
-                        fmt::format("the kernel rejected the registration: {}", std::strerror(s.failure().errnum)));
+            std::string why = fmt::format("the kernel rejected the registration: {}",
+                                          std::strerror(s.failure().errnum));
+            // A re-registration the kernel refused: the old one goes back in before its
+            // stand-in (if any) goes out.
+            const std::string old = a.type == binfmt::Action::Type::Register && in.kernel.count(a.name)
+                                        ? previous_line(a.name)
+                                        : std::string();
+            const bool put_back = !old.empty() && kernel_.add(old).ok();
+            if (put_back) why += "; the previous registration was put back";
+            mark_failed(a.name, std::move(why));
+            if (put_back) {
+                ++report.writes;
+                keep_previous(a.name);
+            }
         } else if (a.type == binfmt::Action::Type::Restore) { // what it is, the kernel says
             if (auto k = kernel_.read_entry(a.name)) report.kernel[a.name] = std::move(*k);
             log::info("Restored {} as last registered", a.name);
@@ -130,7 +164,7 @@ void Reconciler::apply(const binfmt::Plan& plan, ReconcileReport& report, Runtim
     }
 }
 
-ReconcileReport Reconciler::reconcile() {
+ReconcileReport Reconciler::reconcile(RefusedStandIn refused_stand_in) {
     binfmt::TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
     ReconcileReport report;
     const binfmt::Config cfg = binfmt::load_config_dirs(binfmt::config_dirs(root_), {});
@@ -170,7 +204,7 @@ ReconcileReport Reconciler::reconcile() {
     const binfmt::Plan plan = binfmt::make_plan(in);
     report.entries = plan.entries;
     state.owned = plan.owned;
-    apply(plan, report, state);
+    apply(plan, in, refused_stand_in, report, state);
     save(saved, state);
     report.owned = state.owned;
 

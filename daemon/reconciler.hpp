@@ -41,7 +41,12 @@ class Reconciler {
 public:
     Reconciler(std::string root, Kernel& kernel);
 
-    ReconcileReport reconcile();
+    // What to do when the kernel refuses the stand-in of a re-registration (see lib/plan.hpp).
+    // Plain: remove the old entry and register the new one anyway, with a gap (the
+    // configuration must get in). KeepOld: fail the entry and leave its old registration in
+    // place (a caller's Register is refused rather than open a gap).
+    enum class RefusedStandIn { Plain, KeepOld };
+    ReconcileReport reconcile(RefusedStandIn refused_stand_in = RefusedStandIn::Plain);
     const EntryChecker& checker() const { return checker_; }
 
     // Keeps a configured entry out of the kernel until reboot (or lets it back in), from the
@@ -53,7 +58,8 @@ public:
 private:
     RuntimeState load_state();
     binfmt::PlanInput plan_input(const binfmt::Config& cfg, const RuntimeState& state, ReconcileReport& report) const;
-    void apply(const binfmt::Plan& plan, ReconcileReport& report, RuntimeState& state);
+    void apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, RefusedStandIn refused_stand_in,
+               ReconcileReport& report, RuntimeState& state);
     void save(const RuntimeState& before, const RuntimeState& after);
 
     std::string root_;

@@ -138,7 +138,8 @@ except OSError as e:
 
 # ---- the private system bus and the long-running binfmtd --------------------------------
 # start_bus starts a dbus-daemon with system-bus semantics (system-bus.conf.in + the shipped
-# systemd-units/org.binfmtd1.conf) and points DBUS_SYSTEM_BUS_ADDRESS at it; start_daemon
+# systemd-units/org.binfmtd1.conf + any policy a test put in $T/bus/policy.d first) and points
+# DBUS_SYSTEM_BUS_ADDRESS at it; start_daemon
 # runs `binfmtd` (no --once) on it. Everything started here is stopped when the test ends
 # (stop_started, the EXIT trap of sandbox.sh): by PID, never by name.
 BUS_PID=''        # the private dbus-daemon
@@ -166,9 +167,10 @@ start_bus() {
   for tool in dbus-daemon:dbus-daemon dbus-monitor:dbus-bin busctl:systemd setpriv:util-linux; do
     command -v "${tool%%:*}" >/dev/null || fail "${tool%%:*} is missing: install ${tool#*:}"
   done
-  mkdir -p "$dir"
+  mkdir -p "$dir" "$dir/policy.d"
   sed -e "s|@SOCKET@|$dir/system_bus_socket|" \
       -e "s|@POLICY@|$BINFMTD_SOURCE_DIR/systemd-units/org.binfmtd1.conf|" \
+      -e "s|@EXTRA@|$dir/policy.d|" \
       "$BINFMTD_IT_DIR/system-bus.conf.in" >"$dir/system-bus.conf"
   # --fork returns once the bus listens; it prints the address and the forked daemon's PID.
   dbus-daemon --config-file="$dir/system-bus.conf" --fork --print-address=3 --print-pid=4 \

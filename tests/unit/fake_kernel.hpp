@@ -26,9 +26,11 @@ public:
         kmodel::Parsed parsed;
         bool enabled = true;
     };
-    std::vector<Slot> table;           // newest first, as the kernel lists and tries them
-    binfmtd::MountState mount;         // Writable unless a test says otherwise
-    std::set<std::string> refuse;      // names whose registration the kernel refuses (ENOMEM, say)
+    std::vector<Slot> table;      // newest first, as the kernel lists and tries them
+    binfmtd::MountState mount;    // Writable unless a test says otherwise
+    std::set<std::string> refuse; // names whose registration the kernel refuses (ENOMEM, say)
+    // Registrations refused for what they say (an F entry whose interpreter cannot be opened, say).
+    std::function<bool(const kmodel::Parsed&)> refuse_if;
     std::vector<std::string> writes;   // "+NAME" per register line taken, "-NAME" per removal
     std::function<void()> after_write; // called after every write the kernel took
 
@@ -56,6 +58,7 @@ public:
         if (!parsed) return fail(EINVAL, "register");
         if (find(parsed->name)) return fail(EEXIST, "register");
         if (refuse.count(parsed->name)) return fail(ENOMEM, "register");
+        if (refuse_if && refuse_if(*parsed)) return fail(ENOENT, "register");
         table.insert(table.begin(), {parsed->name, *parsed, true});
         writes.push_back("+" + parsed->name);
         if (after_write) after_write();
