@@ -15,7 +15,8 @@ public:
     ~BusService();
 
     void emit_entry_changed(const std::string& name, const std::string& state);
-    void emit_mounted_changed();
+    // PropertiesChanged for those of Mounted, Writable and KernelEnabled that changed.
+    void emit_mount_changed(const MountFacts& before, const MountFacts& now);
 
 private:
     using Variants = std::map<std::string, sdbus::Variant>;
@@ -30,6 +31,8 @@ private:
                                                                  const std::vector<uint8_t>& head) override;
     std::string Version() override;
     bool Mounted() override;
+    bool Writable() override;
+    bool KernelEnabled() override;
 
     void authorize(const Variants& options);
 
