@@ -1,6 +1,7 @@
 #include "offline.hpp"
 
 #include "config.hpp"
+#include "diagnostic_json.hpp"
 #include "presets.hpp"
 #include "table.hpp"
 
@@ -12,20 +13,9 @@
 
 namespace binfmtctl {
 
-namespace {
-std::string_view severity_name(binfmt::Severity s) {
-    switch (s) {
-    case binfmt::Severity::Error: return "error";
-    case binfmt::Severity::Warning: return "warning";
-    case binfmt::Severity::Info: return "note";
-    }
-    return "error";
-}
-} // namespace
-
 void print_diagnostics(const std::vector<binfmt::Diagnostic>& diagnostics) {
     for (auto& d : diagnostics) {
-        std::string where = d.where.str() + ": " + std::string(severity_name(d.severity)) + ": ";
+        std::string where = d.where.str() + ": " + std::string(binfmt::severity_name(d.severity)) + ": ";
         if (!d.entry.empty()) where += fmt::format("[{}] ", d.entry);
         std::fputs((where + d.message + "\n").c_str(), d.severity == binfmt::Severity::Info ? stdout : stderr);
     }
@@ -42,13 +32,7 @@ int verb_validate(const std::vector<std::string>& paths, const std::string& root
     }
     if (out.json) {
         nlohmann::json diags = nlohmann::json::array();
-        for (auto& d : cfg.diagnostics)
-            diags.push_back({{"severity", severity_name(d.severity)},
-                             {"file", d.where.file},
-                             {"line", d.where.line},
-                             {"column", d.where.column},
-                             {"entry", d.entry},
-                             {"message", d.message}});
+        for (auto& d : cfg.diagnostics) diags.push_back(binfmt::diagnostic_to_json<nlohmann::json>(d));
         nlohmann::json entries = nlohmann::json::array();
         for (auto& e : cfg.entries) entries.push_back(e.name);
         nlohmann::json doc = {

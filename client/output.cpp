@@ -89,8 +89,12 @@ void print_summary(const std::string& describe_json) {
         auto it = obj.find(key);
         return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string{};
     };
-    const bool mounted = doc.contains("mounted") && doc["mounted"].is_boolean() && doc["mounted"].get<bool>();
-    const std::string dir = text(doc, "binfmt_dir");
+    auto flag = [&](const char* key) {
+        auto it = doc.find(key);
+        return it != doc.end() && it->is_boolean() && it->get<bool>();
+    };
+    const bool mounted = flag("mounted"), writable = flag("writable"), enabled = flag("kernel_enabled");
+    const std::string dir = text(doc, "binfmt_dir"), why = text(doc, "mount_error");
 
     // Counts in a fixed order, the usual states first, then any state this client does not know.
     constexpr std::array<std::string_view, 5> kStates{"active", "disabled", "pending", "failed", "foreign"};
@@ -112,12 +116,35 @@ void print_summary(const std::string& describe_json) {
     }
     for (auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, or_dash(state)));
 
-    std::vector<Field> f{{"Version", or_dash(text(doc, "version"))},
-                         {"Binfmt_misc", fmt::format("{} ({})", or_dash(dir), mounted ? "mounted" : "not mounted"),
-                          mounted ? std::string_view{} : kRed},
-                         {"Entries",
-                          parts.empty() ? "0" : fmt::format("{} ({})", entries.size(), fmt::join(parts, ", "))}};
+    std::vector<Field> f{{"Version", or_dash(text(doc, "version"))}, {"Binfmt_misc", or_dash(dir)}};
+    f.push_back(mounted ? Field{"Mounted", "yes"} : Field{"Mounted", fmt::format("no: {}", or_dash(why)), kRed});
+    if (mounted) {
+        // Read-only or another binfmtd's: the entries run as they are, nothing can change them.
+        f.push_back(writable ? Field{"Writable", "yes"} : Field{"Writable", fmt::format("no: {}", or_dash(why)), kRed});
+        f.push_back(enabled ? Field{"Kernel", "enabled"}
+                            : Field{"Kernel", "disabled (its status is 0): no entry runs", kRed});
+    }
+    f.push_back({"Entries", parts.empty() ? "0" : fmt::format("{} ({})", entries.size(), fmt::join(parts, ", "))});
     f.insert(f.end(), failed.begin(), failed.end());
+    // The configuration's problems, as `binfmtctl validate` prints them.
+    const auto diags = doc.find("diagnostics");
+    if (diags != doc.end() && diags->is_array())
+        for (auto& d : *diags) {
+            if (!d.is_object()) continue;
+            const std::string severity = text(d, "severity"), entry = text(d, "entry");
+            auto number = [&](const char* key) {
+                auto it = d.find(key);
+                return it != d.end() && it->is_number_integer() ? it->get<long>() : 0L;
+            };
+            std::string where = text(d, "file");
+            if (number("line") > 0) where += fmt::format(":{}:{}", number("line"), number("column"));
+            f.push_back({"Config",
+                         fmt::format("{}: {}: {}{}", where, or_dash(severity),
+                                     entry.empty() ? "" : fmt::format("[{}] ", entry), text(d, "message")),
+                         severity == "error"     ? kRed
+                         : severity == "warning" ? kYellow
+                                                 : std::string_view{}});
+        }
     print_fields(f);
 }
 
@@ -126,21 +153,28 @@ void print_document(const std::string& json) {
     if (json.empty() || json.back() != '\n') std::fputc('\n', stdout);
 }
 
-void print_matches(const std::string& file, const std::vector<Match>& matches, const OutputOptions& out) {
+void print_matches(const std::string& file, const std::vector<Match>& matches, bool kernel_enabled,
+                   const OutputOptions& out) {
     if (out.json) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (auto& m : matches) list.push_back({{"name", m.name}, {"interpreter", m.interpreter}});
-        std::puts(nlohmann::ordered_json{{"file", file}, {"matches", list}}.dump(2).c_str());
+        std::puts(nlohmann::ordered_json{{"file", file}, {"kernel_enabled", kernel_enabled}, {"matches", list}}
+                      .dump(2)
+                      .c_str());
         return;
     }
     if (matches.empty()) return;
     std::vector<std::vector<std::string>> cells;
     for (auto& m : matches) cells.push_back({m.name, or_dash(m.interpreter)});
+    // With binfmt_misc disabled no row is the one that runs: none is highlighted.
     print_table({"NAME", "INTERPRETER"}, cells, out.legend,
-                [first = matches.front().name](std::size_t col, const std::string& text) {
-                    return col == 0 && text == first ? kBold : std::string_view{};
+                [first = matches.front().name, kernel_enabled](std::size_t col, const std::string& text) {
+                    return kernel_enabled && col == 0 && text == first ? kBold : std::string_view{};
                 });
-    if (out.legend)
+    if (out.legend && !kernel_enabled)
+        std::printf("\n%s; binfmt_misc is disabled (its status is 0): none of them runs.\n",
+                    plural(matches.size(), "matching entry", "matching entries").c_str());
+    else if (out.legend)
         std::printf("\n%s; the kernel uses \"%s\".\n",
                     plural(matches.size(), "matching entry", "matching entries").c_str(), matches.front().name.c_str());
 }

@@ -30,14 +30,17 @@ void print_list(const std::vector<ListRow>& rows, const OutputOptions& out);
 // `pin_unknown`: why an F entry's pin could not be told (shown when `entry.pinned` is empty).
 void print_entry(const binfmt::EntryRecord& entry, const OutputOptions& out, const std::string& pin_unknown = {});
 
-// `status`: a summary of Describe()'s document (text only; --json prints the document itself).
+// `status`: a summary of Describe()'s document (text only; --json prints the document itself):
+// binfmt_misc mounted, writable and enabled, the entries' states, the configuration's diagnostics.
 // Throws std::runtime_error when the document is not the expected JSON.
 void print_summary(const std::string& describe_json);
 
 // A JSON document from the daemon, as it is, newline-terminated.
 void print_document(const std::string& json);
 
-// `which FILE`: the matching entries, the one the kernel uses first.
-void print_matches(const std::string& file, const std::vector<Match>& matches, const OutputOptions& out);
+// `which FILE`: the matching entries, the one the kernel uses first; with binfmt_misc disabled
+// (`kernel_enabled` false) listed as entries that would match, none as the one that runs.
+void print_matches(const std::string& file, const std::vector<Match>& matches, bool kernel_enabled,
+                   const OutputOptions& out);
 
 } // namespace binfmtctl

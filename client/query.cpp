@@ -61,12 +61,21 @@ int verb_which(Context& ctx) {
         std::fputs(fmt::format("binfmtctl: cannot read \"{}\": {}\n", file, std::strerror(errno)).c_str(), stderr);
         return 1;
     }
+    auto& manager = ctx.bus().manager();
     std::vector<Match> matches;
-    for (auto& m : ctx.bus().manager().Resolve(file, *head)) matches.push_back({std::get<0>(m), std::get<1>(m)});
-    print_matches(file, matches, ctx.out);
+    for (auto& m : manager.Resolve(file, *head)) matches.push_back({std::get<0>(m), std::get<1>(m)});
+    const bool kernel_enabled = manager.KernelEnabled();
+    print_matches(file, matches, kernel_enabled, ctx.out);
     if (matches.empty()) {
         if (!ctx.out.json)
             std::fputs(fmt::format("binfmtctl: no binfmt_misc entry matches \"{}\"\n", file).c_str(), stderr);
+        return 1;
+    }
+    if (!kernel_enabled) { // nothing would run it: as much a failure as no match
+        if (!ctx.out.json)
+            std::fputs(fmt::format("binfmtctl: binfmt_misc is disabled (its status is 0): \"{}\" would not run\n", file)
+                           .c_str(),
+                       stderr);
         return 1;
     }
     if (::access(file.c_str(), X_OK) != 0)

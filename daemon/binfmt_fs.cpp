@@ -16,8 +16,6 @@
 namespace binfmtd {
 
 namespace {
-constexpr long kBinfmtfsMagic = 0x42494e4d; // BINFMTFS_MAGIC
-
 bool read_all(int dirfd, const char* name, std::string& out) {
     binfmt::UniqueFd f(::openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!f) return false;
@@ -87,12 +85,17 @@ std::optional<binfmt::KernelEntry> BinfmtFs::read_entry(const std::string& name)
     return binfmt::decode_kernel_entry(name, text, error);
 }
 
-Status BinfmtFs::write_file(const std::string& path, std::string_view data) const {
+Status BinfmtFs::write_file(const std::string& name, std::string_view data) const {
+    const std::string path = dir_ + "/" + name;
     auto failed = [&](int err) {
         return Failure{binfmt::ApiErrorCode::KernelRejected,
                        fmt::format("cannot write \"{}\": {}", path, std::strerror(err)), err};
     };
-    binfmt::UniqueFd f(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+    // Through the locked instance's own directory: never into an instance another binfmtd holds.
+    if (lock_.dirfd() < 0)
+        return Failure{binfmt::ApiErrorCode::KernelRejected,
+                       fmt::format("cannot write \"{}\": binfmt_misc there was not claimed", path), EPERM};
+    binfmt::UniqueFd f(::openat(lock_.dirfd(), name.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!f) return failed(errno);
     ssize_t n;
     do n = ::write(f.get(), data.data(), data.size());
@@ -102,8 +105,8 @@ Status BinfmtFs::write_file(const std::string& path, std::string_view data) cons
     return {};
 }
 
-Status BinfmtFs::add(const std::string& register_line) { return write_file(dir_ + "/register", register_line); }
+Status BinfmtFs::add(const std::string& register_line) { return write_file("register", register_line); }
 
-Status BinfmtFs::remove(const std::string& name) { return write_file(dir_ + "/" + name, "-1"); }
+Status BinfmtFs::remove(const std::string& name) { return write_file(name, "-1"); }
 
 } // namespace binfmtd

@@ -224,7 +224,11 @@ std::vector<sdbus::Struct<std::string, std::string, std::string>> BusService::Pl
 
 std::string BusService::Version() { return BINFMTD_VERSION; }
 
-bool BusService::Mounted() { return manager_.writable(); }
+bool BusService::Mounted() { return manager_.mount().mounted; }
+
+bool BusService::Writable() { return manager_.mount().writable; }
+
+bool BusService::KernelEnabled() { return manager_.mount().kernel_enabled; }
 
 // Signals are sent from reconciles the watchers start, outside any method call: an error here
 // must not unwind through the event loop and stop binfmtd.
@@ -236,11 +240,16 @@ void BusService::emit_entry_changed(const std::string& name, const std::string& 
     }
 }
 
-void BusService::emit_mounted_changed() {
+void BusService::emit_mount_changed(const MountFacts& before, const MountFacts& now) {
+    std::vector<std::string> changed;
+    if (before.mounted != now.mounted) changed.push_back("Mounted");
+    if (before.writable != now.writable) changed.push_back("Writable");
+    if (before.kernel_enabled != now.kernel_enabled) changed.push_back("KernelEnabled");
+    if (changed.empty()) return;
     try {
-        getObject().emitPropertiesChangedSignal(org::binfmtd1::Manager_adaptor::INTERFACE_NAME, {"Mounted"});
+        getObject().emitPropertiesChangedSignal(org::binfmtd1::Manager_adaptor::INTERFACE_NAME, changed);
     } catch (const sdbus::Error& e) {
-        log::warning("cannot emit PropertiesChanged for Mounted: {}, ignoring", e.getMessage());
+        log::warning("cannot emit PropertiesChanged for {}: {}, ignoring", fmt::join(changed, ", "), e.getMessage());
     }
 }
 

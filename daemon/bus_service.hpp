@@ -20,7 +20,8 @@ public:
     void abandon_pending();
 
     void emit_entry_changed(const std::string& name, const std::string& state);
-    void emit_mounted_changed();
+    // PropertiesChanged for those of Mounted, Writable and KernelEnabled that changed.
+    void emit_mount_changed(const MountFacts& before, const MountFacts& now);
 
 private:
     using Variants = std::map<std::string, sdbus::Variant>;
@@ -39,6 +40,8 @@ private:
     std::vector<sdbus::Struct<std::string, std::string, std::string>> Platforms() override;
     std::string Version() override;
     bool Mounted() override;
+    bool Writable() override;
+    bool KernelEnabled() override;
 
     // Records the call being processed, asks whether its sender may change things, and once
     // the answer is in runs `change` (which checks everything again) and replies: calls are

@@ -13,10 +13,11 @@
 
 namespace binfmtd {
 
-// Whether binfmt_misc is there and takes writes.
+// Whether binfmt_misc is there and takes writes from this binfmtd.
 struct MountState {
-    enum class Kind { Writable, ReadOnly, NotMounted } kind = Kind::Writable;
-    std::string why_not;        // for ReadOnly and NotMounted, naming the path
+    // HeldElsewhere: mounted, but another binfmtd holds the instance's lock.
+    enum class Kind { Writable, ReadOnly, HeldElsewhere, NotMounted } kind = Kind::Writable;
+    std::string why_not;        // for all but Writable, naming the path
     bool kernel_enabled = true; // binfmt_misc's `status`: 0 disables every entry at once
     bool mounted() const { return kind != Kind::NotMounted; }
     bool writable() const { return kind == Kind::Writable; }
@@ -37,8 +38,12 @@ public:
     virtual KernelTable read_table() const = 0;
     // One entry as the kernel shows it now; nullopt when it is not there.
     virtual std::optional<binfmt::KernelEntry> read_entry(const std::string& name) const = 0;
-    // A register line, and the removal of an entry ("-1" to its file): each one write.
-    // Failures carry KernelRejected and the errno.
+    // Makes this process the one binfmtd of the instance mounted now, before anything is
+    // written (again after another instance replaced it). Fails with NotMounted when nothing
+    // is mounted, and with ReadOnly when another binfmtd holds the instance.
+    virtual Status claim() = 0;
+    // A register line, and the removal of an entry ("-1" to its file): each one write, to the
+    // claimed instance only. Failures carry KernelRejected and the errno.
     virtual Status add(const std::string& register_line) = 0;
     virtual Status remove(const std::string& name) = 0;
 };

@@ -35,7 +35,27 @@ void notify_status(const binfmtd::Manager& manager, const char* extra = "") {
     sd_notifyf(0, "%sSTATUS=%s", extra, manager.summary().c_str());
 }
 
+// --once's exit codes, and the daemon's own when it is not alone: a CI step must not pass when
+// nothing could be registered.
+constexpr int kExitFailed = 1;   // an entry failed, or the configuration has an error
+constexpr int kExitUsage = 2;    // the command line
+constexpr int kExitUnusable = 3; // binfmt_misc absent, another file system, read-only, or disabled
+constexpr int kExitHeld = 4;     // another binfmtd holds this binfmt_misc instance
+
+bool held_elsewhere(const binfmtd::MountState& mount) {
+    if (mount.kind != binfmtd::MountState::Kind::HeldElsewhere) return false;
+    binfmtd::log::error("{}; exiting without changing anything", mount.why_not);
+    return true;
+}
+
 int serve(const Options& opt, binfmtd::Kernel& kernel) {
+    // Before anything is written, even the removal of a crash's temporaries under --root.
+    if (kernel.mount_state().mounted())
+        if (auto claimed = kernel.claim();
+            !claimed.ok() && claimed.failure().code != binfmt::ApiErrorCode::NotMounted) {
+            binfmtd::log::error("{}; exiting without changing anything", claimed.failure().message);
+            return kExitHeld;
+        }
     binfmtd::Manager manager(opt.root, kernel);
     binfmtd::EventLoop loop;
     loop.on_signal(SIGTERM, [&] { loop.exit(0); });
@@ -47,6 +67,7 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
         notify_status(manager, "READY=1\n");
     });
     manager.reload();
+    if (held_elsewhere(manager.last().mount)) return kExitHeld; // it came between the claim and now
 
     binfmtd::Watchers watchers(loop, {binfmt::config_dirs(opt.root), opt.binfmt_dir, opt.debounce_ms * 1000ULL},
                                [&](const std::string& why) {
@@ -54,6 +75,8 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
                                    manager.reload();
                                });
     manager.on_reconciled = [&](const binfmtd::ReconcileReport& r) {
+        // A new instance, mounted meanwhile, that another binfmtd took first: that one manages it.
+        if (held_elsewhere(r.mount)) loop.exit(kExitHeld);
         watchers.update(r.interpreter_paths, r.mount.mounted(), {r.wrote_register, r.wrote_entries});
     };
     watchers.update(manager.last().interpreter_paths, manager.last().mount.mounted());
@@ -66,7 +89,9 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
         manager.on_entry_changed = [&](const std::string& name, const std::string& state) {
             service->emit_entry_changed(name, state);
         };
-        manager.on_writable_changed = [&](bool) { service->emit_mounted_changed(); };
+        manager.on_mount_changed = [&](const binfmtd::MountFacts& before, const binfmtd::MountFacts& now) {
+            service->emit_mount_changed(before, now);
+        };
         bus->requestName("org.binfmtd1"); // only once the object answers
         loop.attach(*bus);
     }
@@ -82,16 +107,13 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
     if (service) service->abandon_pending(); // each waiting call gets its error before the name goes
     binfmtd::log::info("Stopping; registered entries stay in the kernel");
     if (bus) bus->releaseName("org.binfmtd1");
+    if (r == kExitHeld) return kExitHeld;
     return r < 0 ? 1 : 0;
 }
 
-// --once's exit codes: a CI step must not pass when nothing could be registered.
-constexpr int kExitFailed = 1;   // an entry failed, or the configuration has an error
-constexpr int kExitUsage = 2;    // the command line
-constexpr int kExitUnusable = 3; // binfmt_misc absent, another file system, read-only, or disabled
-
 int once(const Options& opt, binfmtd::Kernel& kernel) {
     const binfmtd::ReconcileReport report = binfmtd::Reconciler(opt.root, kernel).reconcile();
+    if (held_elsewhere(report.mount)) return kExitHeld;
     if (!report.mount.writable() || !report.mount.kernel_enabled) return kExitUnusable;
     return report.ok() ? 0 : kExitFailed;
 }

@@ -1,6 +1,7 @@
 #include "manager.hpp"
 
 #include "api_error.hpp"
+#include "diagnostic_json.hpp"
 #include "entry_record_json.hpp"
 #include "log.hpp"
 #include "matcher.hpp"
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace binfmtd {
 
@@ -53,9 +55,11 @@ void Manager::reload(Reconciler::RefusedStandIn refused_stand_in) {
         for (auto& [name, state] : before)
             if (!after.count(name)) on_entry_changed(name, "removed");
     }
-    if (last_.mount.writable() != writable_) {
-        writable_ = last_.mount.writable();
-        if (on_writable_changed) on_writable_changed(writable_);
+    const MountFacts now{last_.mount.mounted(), last_.mount.writable(),
+                         last_.mount.mounted() && last_.mount.kernel_enabled};
+    if (now != mount_) {
+        const MountFacts before = std::exchange(mount_, now);
+        if (on_mount_changed) on_mount_changed(before, now);
     }
     if (on_reconciled) on_reconciled(last_);
 }
@@ -112,10 +116,16 @@ Result<binfmt::EntryRecord> Manager::get(const std::string& name) const {
 std::string Manager::describe() const {
     nlohmann::json entries = nlohmann::json::array();
     for (auto& i : list()) entries.push_back(binfmt::entry_to_json<nlohmann::json>(i));
+    nlohmann::json diagnostics = nlohmann::json::array();
+    for (auto& d : last_.diagnostics) diagnostics.push_back(binfmt::diagnostic_to_json<nlohmann::json>(d));
     nlohmann::json doc = {{"version", BINFMTD_VERSION},
-                          {"mounted", writable_},
+                          {"mounted", mount_.mounted},
+                          {"writable", mount_.writable},
+                          {"kernel_enabled", mount_.kernel_enabled},
+                          {"mount_error", last_.mount.writable() ? std::string() : last_.mount.why_not},
                           {"binfmt_dir", kernel_.dir()},
                           {"summary", last_.summary()},
+                          {"diagnostics", diagnostics},
                           {"entries", entries}};
     // Kernel entry names and paths are bytes: invalid UTF-8 becomes U+FFFD rather than an exception.
     return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

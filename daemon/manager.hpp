@@ -22,6 +22,14 @@ struct Registration {
     binfmt::Spec spec;
 };
 
+// binfmt_misc as the last reconcile found it: the properties Mounted, Writable, KernelEnabled.
+struct MountFacts {
+    bool mounted = false;        // a binfmt_misc file system is there
+    bool writable = false;       // this binfmtd can change its entries
+    bool kernel_enabled = false; // its `status` is 1: the kernel runs its enabled entries
+    bool operator==(const MountFacts&) const = default;
+};
+
 struct RegisterOptions {
     bool persist = false;
     bool replace = false;
@@ -38,8 +46,7 @@ public:
     std::vector<binfmt::EntryRecord> list() const;
     Result<binfmt::EntryRecord> get(const std::string& name) const; // NoSuchEntry
     std::string describe() const;                                   // JSON
-    // binfmt_misc is mounted and takes writes (the D-Bus property Mounted, today).
-    bool writable() const { return writable_; }
+    const MountFacts& mount() const { return mount_; }
     const ReconcileReport& last() const { return last_; }
     std::string summary() const { return last_.summary(); }
 
@@ -57,7 +64,8 @@ public:
                                                               const binfmt::Bytes& head) const;
 
     std::function<void(const std::string& name, const std::string& state)> on_entry_changed;
-    std::function<void(bool writable)> on_writable_changed;
+    // When some of MountFacts changed, after a reconcile.
+    std::function<void(const MountFacts& before, const MountFacts& now)> on_mount_changed;
     // After every reconcile, whatever caused it.
     std::function<void(const ReconcileReport&)> on_reconciled;
 
@@ -74,7 +82,7 @@ private:
     Reconciler reconciler_;
     DefinitionFiles files_;
     ReconcileReport last_;
-    bool writable_ = false;
+    MountFacts mount_;
 };
 
 } // namespace binfmtd

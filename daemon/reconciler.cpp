@@ -1,6 +1,7 @@
 #include "reconciler.hpp"
 
 #include "log.hpp"
+#include "plan_hold.hpp"
 #include "presets.hpp"
 #include "register_string.hpp"
 #include "trust.hpp"
@@ -170,6 +171,7 @@ ReconcileReport Reconciler::reconcile(RefusedStandIn refused_stand_in) {
     const binfmt::Config cfg = binfmt::load_config_dirs(binfmt::config_dirs(root_), {});
     log_diagnostics(cfg);
     report.config_errors = cfg.has_errors();
+    report.diagnostics = cfg.diagnostics;
 
     const RuntimeState saved = load_state();
     RuntimeState state = saved;
@@ -182,16 +184,22 @@ ReconcileReport Reconciler::reconcile(RefusedStandIn refused_stand_in) {
     binfmt::PlanInput in = plan_input(cfg, state, report);
 
     report.mount = kernel_.mount_state();
+    if (report.mount.mounted())
+        if (auto claimed = kernel_.claim(); !claimed.ok()) {
+            const bool gone = claimed.failure().code == binfmt::ApiErrorCode::NotMounted; // unmounted meanwhile
+            report.mount.kind = gone ? MountState::Kind::NotMounted : MountState::Kind::HeldElsewhere;
+            report.mount.why_not = claimed.failure().message;
+        }
     if (report.mount.mounted() && !report.mount.kernel_enabled)
         log::warning("binfmt_misc at \"{}\" is disabled (its status is 0): the kernel runs no entry", kernel_.dir());
-    if (!report.mount.writable()) {
-        // Nothing can be written: wait for a (writable) binfmt_misc.
-        const State s = report.mount.mounted() ? State::Failed : State::Pending;
+    if (!report.mount.mounted()) {
+        // Nothing there: wait for binfmt_misc.
         for (const auto& d : in.desired)
-            if (d.entry.enabled) report.entries.push_back({d.entry.name, s, report.mount.why_not, d.entry.origin.file});
+            if (d.entry.enabled)
+                report.entries.push_back({d.entry.name, State::Pending, report.mount.why_not, d.entry.origin.file});
         if (state != saved) save(saved, state); // what was asked (keep_out) is kept
         report.owned = state.owned;
-        log::warning("{}; {} entries {}", report.mount.why_not, report.entries.size(), binfmt::state_name(s));
+        log::warning("{}; {} entries pending", report.mount.why_not, report.entries.size());
         log::info("Reconciled: {}; 0 writes to binfmt_misc", report.summary());
         return report;
     }
@@ -200,6 +208,17 @@ ReconcileReport Reconciler::reconcile(RefusedStandIn refused_stand_in) {
     for (const auto& p : table.unreadable) log::warning("{}", p);
     in.kernel = table.by_name();
     report.kernel = in.kernel;
+
+    if (!report.mount.writable()) {
+        // The kernel stays as it is: every state is the one its table gives.
+        report.entries = binfmt::hold_plan(binfmt::make_plan(in), in, report.mount.why_not).entries;
+        report.owned = state.owned;
+        // Another binfmtd's instance: not even the state file is written (it may share our --root).
+        if (report.mount.kind == MountState::Kind::ReadOnly && state != saved) save(saved, state);
+        log::warning("{}; nothing is changed in the kernel", report.mount.why_not);
+        log::info("Reconciled: {}; 0 writes to binfmt_misc", report.summary());
+        return report;
+    }
 
     const binfmt::Plan plan = binfmt::make_plan(in);
     report.entries = plan.entries;

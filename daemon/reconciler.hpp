@@ -22,12 +22,13 @@ struct ReconcileReport {
     std::size_t writes = 0;                            // writes made to binfmt_misc
     // What those writes were, so that the watcher can tell our own inotify
     // events on binfmt_misc from someone else's.
-    bool wrote_register = false;                // some write to "register"
-    std::set<std::string> wrote_entries;        // entry files written ("-1" removes)
-    bool config_errors = false;                 // some file or definition was rejected
-    MountState mount;                           // binfmt_misc as found
-    std::set<std::string> kept_out;             // entries unregistered at run time (until reboot)
-    std::map<std::string, binfmt::Owned> owned; // what binfmtd owns afterwards, with each F pin
+    bool wrote_register = false;                 // some write to "register"
+    std::set<std::string> wrote_entries;         // entry files written ("-1" removes)
+    bool config_errors = false;                  // some file or definition was rejected
+    std::vector<binfmt::Diagnostic> diagnostics; // the configuration's, as validate reports them
+    MountState mount;                            // binfmt_misc as found
+    std::set<std::string> kept_out;              // entries unregistered at run time (until reboot)
+    std::map<std::string, binfmt::Owned> owned;  // what binfmtd owns afterwards, with each F pin
     // Interpreter paths whose appearance, replacement or removal matters
     // (chosen ones, and every candidate of a preset still waiting for one).
     std::vector<std::string> interpreter_paths;

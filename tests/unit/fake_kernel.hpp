@@ -33,9 +33,15 @@ public:
     std::function<bool(const kmodel::Parsed&)> refuse_if;
     std::vector<std::string> writes;   // "+NAME" per register line taken, "-NAME" per removal
     std::function<void()> after_write; // called after every write the kernel took
+    std::string held_by;               // non-empty: another binfmtd holds the instance (claim fails)
 
     const std::string& dir() const override { return dir_; }
     binfmtd::MountState mount_state() const override { return mount; }
+    binfmtd::Status claim() override {
+        if (!mount.mounted()) return binfmtd::Failure{binfmt::ApiErrorCode::NotMounted, mount.why_not};
+        if (!held_by.empty()) return binfmtd::Failure{binfmt::ApiErrorCode::ReadOnly, held_by, EWOULDBLOCK};
+        return {};
+    }
 
     binfmtd::KernelTable read_table() const override {
         binfmtd::KernelTable t;
@@ -53,7 +59,7 @@ public:
         return std::nullopt;
     }
     binfmtd::Status add(const std::string& line) override {
-        if (!mount.writable()) return fail(EROFS, "register");
+        if (!mount.writable() || !held_by.empty()) return fail(EROFS, "register");
         auto parsed = kmodel::parse_register(line);
         if (!parsed) return fail(EINVAL, "register");
         if (find(parsed->name)) return fail(EEXIST, "register");
@@ -65,6 +71,7 @@ public:
         return {};
     }
     binfmtd::Status remove(const std::string& name) override {
+        if (!mount.writable() || !held_by.empty()) return fail(EROFS, name);
         auto it = std::find_if(table.begin(), table.end(), [&](const Slot& s) { return s.name == name; });
         if (it == table.end()) return fail(ENOENT, name);
         table.erase(it);

@@ -5,6 +5,8 @@
 #include "temp_tree.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 using binfmt::State;
 using binfmtd::Manager;
@@ -136,7 +138,8 @@ TEST_CASE("manager: Register while binfmt_misc is not writable changes nothing",
     f.manager->reload();
     CHECK(code_of(f.register_entry("xx", f.spec(f.interp))) == Code::NotMounted);
     CHECK_FALSE(f.tree.exists("run/binfmtd.d/xx.toml"));
-    CHECK_FALSE(f.manager->writable());
+    CHECK_FALSE(f.manager->mount().writable);
+    CHECK_FALSE(f.manager->mount().mounted);
 }
 
 TEST_CASE("manager: Unregister of a runtime entry removes its file and its registration", "[manager]") {
@@ -221,4 +224,57 @@ TEST_CASE("manager: a refused Register does not lift an earlier Unregister", "[m
     CHECK(f.state("vendor") == State::Disabled);
     CHECK_FALSE(f.tree.exists("run/binfmtd.d/vendor.toml"));
     CHECK(f.tree.read("run/binfmtd/state.json") == state_before);
+}
+
+TEST_CASE("manager: Mounted, Writable and KernelEnabled follow binfmt_misc, each change reported once", "[manager]") {
+    Fixture f;
+    std::vector<std::string> seen; // "mounted writable enabled" per change
+    f.manager->on_mount_changed = [&](const binfmtd::MountFacts&, const binfmtd::MountFacts& now) {
+        seen.push_back(fmt::format("{} {} {}", now.mounted, now.writable, now.kernel_enabled));
+    };
+    CHECK(f.manager->mount() == binfmtd::MountFacts{true, true, true});
+    f.manager->reload();
+    CHECK(seen.empty());
+    f.kernel.mount.kernel_enabled = false; // echo 0 > status
+    f.manager->reload();
+    f.kernel.mount = {binfmtd::MountState::Kind::ReadOnly, "read-only"};
+    f.manager->reload();
+    f.kernel.mount = {};
+    f.kernel.held_by = "another binfmtd holds it";
+    f.manager->reload();
+    f.kernel.held_by.clear();
+    f.kernel.mount = {binfmtd::MountState::Kind::NotMounted, "not mounted"};
+    f.manager->reload();
+    // Read-only, then held by another binfmtd: the same facts, so no second report.
+    CHECK(seen == std::vector<std::string>{"true true false", "true false true", "false false false"});
+    CHECK(f.manager->mount() == binfmtd::MountFacts{false, false, false});
+}
+
+TEST_CASE("manager: Describe carries the mount's facts and the configuration's diagnostics", "[manager]") {
+    Fixture f;
+    f.tree.write("etc/binfmtd.d/bad.toml", "[bad]\nextension = \"b\"\nbogus = 1\n");
+    f.kernel.mount.kernel_enabled = false;
+    f.manager->reload();
+    auto doc = nlohmann::json::parse(f.manager->describe());
+    CHECK(doc["mounted"] == true);
+    CHECK(doc["writable"] == true);
+    CHECK(doc["kernel_enabled"] == false);
+    CHECK(doc["mount_error"] == "");
+    REQUIRE(doc["diagnostics"].is_array());
+    REQUIRE_FALSE(doc["diagnostics"].empty());
+    const auto& d = doc["diagnostics"][0];
+    CHECK(d["severity"] == "error");
+    CHECK(d["file"] == f.tree.root() + "/etc/binfmtd.d/bad.toml");
+    CHECK(d["line"].is_number());
+    CHECK(d["column"].is_number());
+    CHECK(d["entry"] == "bad");
+    CHECK(d["message"].get<std::string>().find("bogus") != std::string::npos);
+
+    f.tree.write("etc/binfmtd.d/bad.toml", fmt::format("[bad]\nextension = \"b\"\ninterpreter = \"{}\"\n", f.interp));
+    f.kernel.mount = {binfmtd::MountState::Kind::ReadOnly, "binfmt_misc at \"x\" is mounted read-only"};
+    f.manager->reload();
+    doc = nlohmann::json::parse(f.manager->describe());
+    CHECK(doc["diagnostics"].empty());
+    CHECK(doc["writable"] == false);
+    CHECK(doc["mount_error"] == "binfmt_misc at \"x\" is mounted read-only");
 }

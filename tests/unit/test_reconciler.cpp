@@ -168,21 +168,54 @@ TEST_CASE("reconciler: failed and pending states, and what each leaves in the ke
     CHECK(entry(again, "refused").state == State::Active);
 }
 
-TEST_CASE("reconciler: binfmt_misc read-only makes entries failed, absent makes them pending", "[reconciler]") {
+TEST_CASE("reconciler: on a read-only binfmt_misc entries keep the kernel's state, absent ones are pending",
+          "[reconciler]") {
     Fixture f;
     f.define("aa");
+    REQUIRE(entry(f.reconcile(), "aa").state == State::Active);
+    f.define("bb");
+    f.kernel.writes.clear();
+    const std::string state_before = f.tree.read("run/binfmtd/state.json");
     f.kernel.mount = {binfmtd::MountState::Kind::ReadOnly, "binfmt_misc at \"x\" is mounted read-only"};
     auto ro = f.reconcile();
-    CHECK(entry(ro, "aa").state == State::Failed);
+    CHECK(entry(ro, "aa").state == State::Active); // the kernel still runs it
+    CHECK(entry(ro, "aa").error == "binfmt_misc at \"x\" is mounted read-only");
+    CHECK(entry(ro, "bb").state == State::Pending); // it cannot be registered
+    CHECK(entry(ro, "bb").error == "binfmt_misc at \"x\" is mounted read-only: not registered");
     CHECK(ro.mount.mounted());
     CHECK_FALSE(ro.mount.writable());
+    CHECK(ro.writes == 0);
+    CHECK(f.tree.read("run/binfmtd/state.json") == state_before); // nothing owned changed
     f.kernel.mount = {binfmtd::MountState::Kind::NotMounted, "binfmt_misc is not mounted at \"x\""};
     auto absent = f.reconcile();
     CHECK(entry(absent, "aa").state == State::Pending);
     CHECK_FALSE(absent.mount.mounted());
     CHECK(f.kernel.writes.empty());
     f.kernel.mount = {};
-    CHECK(entry(f.reconcile(), "aa").state == State::Active);
+    auto rw = f.reconcile();
+    CHECK(entry(rw, "aa").state == State::Active);
+    CHECK(entry(rw, "aa").error.empty());
+    CHECK(entry(rw, "bb").state == State::Active);
+    CHECK(f.kernel.writes == std::vector<std::string>{"+bb"}); // aa was never rewritten
+}
+
+TEST_CASE("reconciler: an instance another binfmtd holds gets no write, not even the state file", "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    f.kernel.someone_registers(f.line("gone", f.interp));
+    f.kernel.held_by = "another binfmtd (PID 42) manages the binfmt_misc instance at \"x\"";
+    Reconciler r(f.tree.root(), f.kernel);
+    r.keep_out("zz", true); // even a request to remember is not written
+    auto held = r.reconcile();
+    CHECK(held.mount.kind == binfmtd::MountState::Kind::HeldElsewhere);
+    CHECK(held.mount.mounted());
+    CHECK_FALSE(held.mount.writable());
+    CHECK(held.mount.why_not == f.kernel.held_by);
+    CHECK(entry(held, "aa").state == State::Pending);
+    CHECK(entry(held, "gone").state == State::Foreign);
+    CHECK(held.writes == 0);
+    CHECK(f.kernel.writes.empty());
+    CHECK_FALSE(f.tree.exists("run/binfmtd/state.json"));
 }
 
 TEST_CASE("reconciler: an entry kept out is removed, stays out across restarts, and comes back", "[reconciler]") {

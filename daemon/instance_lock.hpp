@@ -1,0 +1,33 @@
+// One binfmtd per binfmt_misc instance: an exclusive flock(2) on the instance's root directory.
+// Every instance (one per user namespace that mounts binfmt_misc) has its own root inode, and
+// every way to reach an instance (another mount point, a bind mount, any --root) reaches that
+// same inode, so no path escapes the lock; another instance has another inode and never conflicts.
+#pragma once
+
+#include "noncopyable.hpp"
+#include "status.hpp"
+#include "unique_fd.hpp"
+
+#include <string>
+#include <sys/types.h>
+
+namespace binfmtd {
+
+class InstanceLock : binfmt::NonCopyable {
+public:
+    // Holds the lock on the instance mounted at `dir` now: kept when it is the instance already
+    // locked, else taken anew (the old instance's let go). Fails with NotMounted when `dir` is
+    // not binfmt_misc, and with ReadOnly when another process holds the lock (its PID named when
+    // /proc/locks shows it).
+    Status claim(const std::string& dir);
+    // The locked instance's root directory (-1 before a claim succeeded): writes go through it,
+    // so they reach the instance that is locked, whatever is mounted at the path meanwhile.
+    int dirfd() const { return fd_.get(); }
+
+private:
+    binfmt::UniqueFd fd_;
+    dev_t dev_ = 0;
+    ino_t ino_ = 0;
+};
+
+} // namespace binfmtd
