@@ -74,10 +74,13 @@ with_lock() {
 # entries. Uses and fills the download cache; prints how much it fetched.
 mmdebstrap_rootfs() { with_lock "downloads-$1" mmdebstrap_locked "$@"; }
 mmdebstrap_locked() {
-  local arch=$1 dir=$2 dl hooks=() include=() rc=0
+  local arch=$1 dir=$2 dl hooks=() include=() offline=() rc=0
   dl=$(downloads_dir "$arch")
   rm -rf "$dl.new"
   if [ -f "$dl/complete" ]; then
+    # Warm: in a network namespace of its own, with no interface up, so that "fetches
+    # nothing" is a fact the run proves rather than a hope.
+    offline=(unshare --net)
     hooks+=(--skip=update
       --setup-hook="sync-in $dl/lists /var/lib/apt/lists/"
       --setup-hook="sync-in $dl/archives /var/cache/apt/archives/")
@@ -90,15 +93,15 @@ mmdebstrap_locked() {
   # essential/unlink: keep the essential packages' .debs in the chroot's apt cache, so that
   # sync-out sees them too. Cleanup then empties the chroot's cache and lists as usual.
   # shellcheck disable=SC2016 # "$1" is the hook's argument, the new tree
-  mmdebstrap --mode=root --variant="$VARIANT" --arch="$arch" "${include[@]}" \
+  "${offline[@]}" mmdebstrap --mode=root --variant="$VARIANT" --arch="$arch" "${include[@]}" \
     --skip=essential/unlink \
     --setup-hook='mkdir -p "$1/var/cache/apt/archives" "$1/var/lib/apt/lists"' \
     "${hooks[@]}" \
     "$SUITE" "$dir" "$MIRROR" >"$T/mmdebstrap-$arch.log" 2>&1 </dev/null || rc=$?
   [ "$rc" = 0 ] || { tail -n 40 "$T/mmdebstrap-$arch.log"; fail "mmdebstrap of $SUITE/$arch failed (exit $rc), log above"; }
-  local fetched
-  fetched=$(sed -n 's/^Fetched \(.*\) in .*/\1/p' "$T/mmdebstrap-$arch.log" | tr '\n' ' ')
-  printf 'mmdebstrap %s/%s: fetched from %s: %s\n' "$SUITE" "$arch" "$MIRROR" "${fetched:-nothing}"
+  if [ ${#offline[@]} -gt 0 ]; then
+    printf 'mmdebstrap %s/%s: offline, from the download cache %s\n' "$SUITE" "$arch" "$dl"
+  fi
   if [ ! -f "$dl/complete" ]; then
     rm -rf "$dl.new/lists/partial" "$dl.new/lists/lock" "$dl.new/archives/partial" "$dl.new/archives/lock"
     touch "$dl.new/complete"
@@ -106,7 +109,7 @@ mmdebstrap_locked() {
     mv "$dl.new" "$dl"
     # Caches of an older recipe or package set for this architecture are of no use any more.
     find "$CACHE/downloads" -mindepth 1 -maxdepth 1 -name "$SUITE-$arch-*" ! -name "${dl##*/}" -exec rm -rf {} +
-    printf 'download cache %s: %s\n' "$dl" "$(du -sh "$dl" | cut -f1)"
+    printf 'mmdebstrap %s/%s: downloaded from %s into the cache %s: %s\n' "$SUITE" "$arch" "$MIRROR" "$dl" "$(du -sh "$dl" | cut -f1)"
   fi
 }
 
@@ -180,10 +183,11 @@ import_image() {
   pm import --os linux "${platform[@]}" "$tar" "localhost/binfmtd-ct:$1" >/dev/null
 }
 
-# image_platform IMAGE: os/arch[/variant] as the image's configuration records it.
+# image_platform IMAGE: os/arch[/variant] as the image's OCI configuration records it
+# (podman 4.3's inspect leaves the variant out; buildah shows the configuration itself).
 image_platform() {
   local p
-  p=$(pm image inspect --format '{{.Os}}/{{.Architecture}}/{{.Variant}}' "$1")
+  p=$(bh inspect --type image --format '{{.OCIv1.OS}}/{{.OCIv1.Architecture}}/{{.OCIv1.Variant}}' "$1")
   printf '%s\n' "${p%/}"
 }
 
