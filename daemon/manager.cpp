@@ -32,7 +32,8 @@ Code refusal_code(binfmt::Verdict::Kind kind) {
 }
 } // namespace
 
-Manager::Manager(const std::string& root, Kernel& kernel) : kernel_(kernel), reconciler_(root, kernel), files_(root) {
+Manager::Manager(const std::string& root, Kernel& kernel)
+    : kernel_(kernel), reconciler_(root, kernel), files_(root), config_dirs_(binfmt::config_dirs(root)) {
     // A crash in the middle of a Register leaves a hidden temporary file: never loaded (the
     // configuration stays whole), but nothing else would ever remove it.
     auto removed = files_.remove_stale_temporaries();
@@ -131,8 +132,8 @@ std::string Manager::describe() const {
     return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Result<binfmt::Entry> Manager::checked(const std::string& name, const binfmt::Spec& spec,
-                                       const RegisterOptions& opt) const {
+Result<Manager::Checked> Manager::checked(const std::string& name, const binfmt::Spec& spec,
+                                          const RegisterOptions& opt) const {
     if (auto why = binfmt::check_name(name); !why.empty()) return Failure{Code::InvalidEntry, why};
     // The kernel takes 255 bytes, but Register keeps every entry in NAME.toml.
     if (name.size() > DefinitionFiles::kMaxName)
@@ -153,6 +154,21 @@ Result<binfmt::Entry> Manager::checked(const std::string& name, const binfmt::Sp
         return Failure{Code::AlreadyExists, fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage; "
                                                         "binfmtd never replaces it",
                                                         name)};
+    // A file binfmtd's own would lose to decides. Checked here, before anything is written: a
+    // refused call must not register the entry for a moment.
+    const std::string ours = files_.path(name, opt.persist);
+    if (existing && !existing->origin.empty() && existing->origin != "runtime" && existing->origin != ours &&
+        binfmt::takes_precedence(existing->origin, ours, config_dirs_)) {
+        auto defined = last_.defined.find(name);
+        const bool same = defined != last_.defined.end() &&
+                          reconciler_.checker().with_interpreter(e).same_registration(defined->second);
+        if (same && last_.kept_out.count(name)) return Checked{e, true};
+        return Failure{Code::AlreadyExists,
+                       fmt::format("entry \"{}\" is defined in \"{}\", which takes precedence over \"{}\"{}; edit "
+                                   "that file instead",
+                                   name, existing->origin, ours,
+                                   same ? " and defines it just so" : ", with another definition")};
+    }
     if (existing && !opt.replace)
         return Failure{Code::AlreadyExists, fmt::format("entry \"{}\" is already defined ({}); pass replace to "
                                                         "overwrite it",
@@ -163,7 +179,7 @@ Result<binfmt::Entry> Manager::checked(const std::string& name, const binfmt::Sp
 
     const binfmt::Verdict verdict = reconciler_.checker().check(reconciler_.checker().with_interpreter(e));
     if (!verdict.ok()) return Failure{refusal_code(verdict.kind), verdict.reason};
-    return e;
+    return Checked{e};
 }
 
 Status Manager::register_entry(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& opt) {
@@ -178,7 +194,7 @@ Status Manager::register_all(const std::vector<Registration>& entries, const Reg
     if (entries.size() > kMaxEntriesPerCall)
         return Failure{Code::InvalidEntry, fmt::format("{} entries in one call; at most {}, nothing was changed",
                                                        entries.size(), kMaxEntriesPerCall)};
-    std::vector<binfmt::Entry> checked_entries;
+    std::vector<Checked> checked_entries;
     std::set<std::string> names;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const std::string& name = entries[i].name;
@@ -198,7 +214,7 @@ Status Manager::register_all(const std::vector<Registration>& entries, const Reg
     return apply(checked_entries, opt);
 }
 
-Status Manager::apply(const std::vector<binfmt::Entry>& entries, const RegisterOptions& opt) {
+Status Manager::apply(const std::vector<Checked>& entries, const RegisterOptions& opt) {
     if (auto mount = kernel_.mount_state(); !mount.writable()) return Failure{Code::NotMounted, mount.why_not};
 
     // What each call changes, to put back if one entry is refused.
@@ -215,9 +231,9 @@ Status Manager::apply(const std::vector<binfmt::Entry>& entries, const RegisterO
             reconciler_.keep_out(it->name, it->kept_out); // a refused Register lifts no earlier Unregister
         }
     };
-    for (auto& e : entries) {
+    for (auto& [e, lift_only] : entries) {
         undo.push_back({e.name, files_.read(e.name, opt.persist), last_.kept_out.count(e.name) != 0});
-        if (auto s = files_.write(e, opt.persist); !s.ok()) {
+        if (auto s = lift_only ? Status{} : files_.write(e, opt.persist); !s.ok()) {
             put_back_files();
             return Failure{Code::ReadOnly, s.failure().message + "; nothing was changed", s.failure().errnum};
         }
@@ -228,9 +244,10 @@ Status Manager::apply(const std::vector<binfmt::Entry>& entries, const RegisterO
 
     std::vector<std::string> refused;
     bool outranked_only = true;
-    for (auto& e : entries) {
+    for (auto& [e, lift_only] : entries) {
         const binfmt::PlannedEntry* now = planned(e.name);
-        const std::string ours = files_.path(e.name, opt.persist);
+        // What came back from being kept out answers to the file that defines it.
+        const std::string ours = lift_only && now ? now->origin : files_.path(e.name, opt.persist);
         if (now && now->state != binfmt::State::Failed && now->origin == ours) continue;
         const bool outranked = now && now->origin != ours;
         outranked_only = outranked_only && outranked;
@@ -246,8 +263,8 @@ Status Manager::apply(const std::vector<binfmt::Entry>& entries, const RegisterO
                        entries.size() == 1 ? refused.front()
                                            : fmt::format("{}; nothing was changed", fmt::join(refused, "; "))};
     }
-    for (auto& e : entries) {
-        if (opt.persist && files_.ours(e.name, false)) // the /etc copy supersedes it
+    for (auto& [e, lift_only] : entries) {
+        if (!lift_only && opt.persist && files_.ours(e.name, false)) // the /etc copy supersedes it
             if (auto s = files_.remove(e.name, false); !s.ok()) log::warning("{}, ignoring", s.failure().message);
         const binfmt::PlannedEntry* now = planned(e.name);
         log::info("Register {}: {} ({})", e.name, now->origin, binfmt::state_name(now->state));

@@ -72,15 +72,22 @@ public:
 private:
     const binfmt::PlannedEntry* planned(const std::string& name) const;
     void reload(Reconciler::RefusedStandIn refused_stand_in);
-    // Every check of a Register short of writing: the entry as it will be written.
-    Result<binfmt::Entry> checked(const std::string& name, const binfmt::Spec& spec,
-                                  const RegisterOptions& options) const;
-    Status apply(const std::vector<binfmt::Entry>& entries, const RegisterOptions& options);
+    // One checked entry of a Register: written to its file, or (`lift_only`) an entry that was
+    // unregistered until reboot and whose winning definition, in a file binfmtd may not
+    // override, is the very one asked for: it only comes back.
+    struct Checked {
+        binfmt::Entry entry;
+        bool lift_only = false;
+    };
+    // Every check of a Register short of writing.
+    Result<Checked> checked(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& options) const;
+    Status apply(const std::vector<Checked>& entries, const RegisterOptions& options);
     binfmt::EntryRecord info(const binfmt::PlannedEntry& pe) const;
 
     Kernel& kernel_;
     Reconciler reconciler_;
     DefinitionFiles files_;
+    std::vector<std::string> config_dirs_;
     ReconcileReport last_;
     MountFacts mount_;
 };

@@ -25,4 +25,8 @@ std::string under_root(std::string_view root, std::string_view path);
 // kConfigDirs under `root`.
 std::vector<std::string> config_dirs(std::string_view root);
 
+// Whether a definition in the configuration file `a` wins over one in `b`, both in `dirs`
+// (highest precedence first): the higher directory; within one, the file that sorts last.
+bool takes_precedence(const std::string& a, const std::string& b, const std::vector<std::string>& dirs);
+
 } // namespace binfmt
