@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include "entry_record_json.hpp"
+#include "escape.hpp"
 #include "table.hpp"
 
 #include <fmt/format.h>
@@ -34,7 +35,8 @@ void print_list(const std::vector<ListRow>& rows, const OutputOptions& out) {
     std::vector<std::vector<std::string>> cells;
     cells.reserve(rows.size());
     for (auto& r : rows)
-        cells.push_back({r.name, r.kind, or_dash(r.interpreter), or_dash(r.flags), r.state, or_dash(r.origin)});
+        cells.push_back({binfmt::escape(r.name), r.kind, or_dash(binfmt::escape(r.interpreter)), or_dash(r.flags),
+                         binfmt::escape(r.state), or_dash(binfmt::escape(r.origin))});
     constexpr std::size_t kStateColumn = 4;
     print_table({"NAME", "KIND", "INTERPRETER", "FLAGS", "STATE", "ORIGIN"}, cells, out.legend,
                 [](std::size_t col, const std::string& text) {
@@ -49,30 +51,34 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const s
         std::puts(doc.dump(2).c_str());
         return;
     }
-    std::vector<Field> f{{"Name", e.name}, {"State", e.state, state_color(e.state)}, {"Kind", e.kind}};
+    // Every value from the daemon is shown escaped: a name or path may hold any byte.
+    std::vector<Field> f{{"Name", binfmt::escape(e.name)},
+                         {"State", binfmt::escape(e.state), state_color(e.state)},
+                         {"Kind", binfmt::escape(e.kind)}};
     if (e.kind == "extension") {
-        f.push_back({"Extension", e.extension});
+        f.push_back({"Extension", binfmt::escape(e.extension)});
     } else {
         f.push_back({"Magic", binfmt::printable(e.magic)});
         f.push_back({"Mask", e.mask.empty() ? "-" : binfmt::printable(e.mask)});
         f.push_back({"Offset", std::to_string(e.offset)});
     }
-    f.push_back({"Interpreter", or_dash(e.interpreter)});
+    f.push_back({"Interpreter", or_dash(binfmt::escape(e.interpreter))});
     f.push_back({"Flags", or_dash(e.flags)});
     if (e.flags.find('F') != std::string::npos) {
         if (e.pinned.empty())
-            f.push_back({"Pinned", pin_unknown.empty() ? "unknown" : fmt::format("unknown: {}", pin_unknown)});
-        else if (!e.pinned_stale) f.push_back({"Pinned", e.pinned});
+            f.push_back({"Pinned", pin_unknown.empty() ? "unknown"
+                                                       : fmt::format("unknown: {}", binfmt::escape_text(pin_unknown))});
+        else if (!e.pinned_stale) f.push_back({"Pinned", binfmt::escape(e.pinned)});
         else
             f.push_back({"Pinned",
-                         fmt::format("{} (stale: \"{}\" names another file now; the kernel runs the old one until "
+                         fmt::format("{} (stale: {} names another file now; the kernel runs the old one until "
                                      "the entry is registered again)",
-                                     e.pinned, e.interpreter),
+                                     binfmt::escape(e.pinned), binfmt::in_quotes(e.interpreter)),
                          kYellow});
     }
     f.push_back({"Enabled", e.enabled ? "yes" : "no"});
-    f.push_back({"Origin", or_dash(e.origin)});
-    if (!e.error.empty()) f.push_back({"Error", e.error, kRed});
+    f.push_back({"Origin", or_dash(binfmt::escape(e.origin))});
+    if (!e.error.empty()) f.push_back({"Error", binfmt::escape_text(e.error), kRed});
     print_fields(f);
 }
 
@@ -103,20 +109,23 @@ void print_summary(const std::string& describe_json) {
         const std::string state = text(e, "state");
         ++counts[state];
         if (state == "failed")
-            failed.push_back({"Failed", fmt::format("{}: {}", text(e, "name"), or_dash(text(e, "error"))), kRed});
+            failed.push_back({"Failed",
+                              fmt::format("{}: {}", binfmt::escape(text(e, "name")),
+                                          or_dash(binfmt::escape_text(text(e, "error")))),
+                              kRed});
     }
     std::vector<std::string> parts;
     for (auto s : kStates) {
         auto it = counts.find(std::string(s));
         if (it != counts.end()) parts.push_back(fmt::format("{} {}", it->second, s)), counts.erase(it);
     }
-    for (auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, or_dash(state)));
+    for (auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, or_dash(binfmt::escape(state))));
 
-    std::vector<Field> f{{"Version", or_dash(text(doc, "version"))},
-                         {"Binfmt_misc", fmt::format("{} ({})", or_dash(dir), mounted ? "mounted" : "not mounted"),
-                          mounted ? std::string_view{} : kRed},
-                         {"Entries",
-                          parts.empty() ? "0" : fmt::format("{} ({})", entries.size(), fmt::join(parts, ", "))}};
+    std::vector<Field> f{
+        {"Version", or_dash(binfmt::escape(text(doc, "version")))},
+        {"Binfmt_misc", fmt::format("{} ({})", or_dash(binfmt::escape(dir)), mounted ? "mounted" : "not mounted"),
+         mounted ? std::string_view{} : kRed},
+        {"Entries", parts.empty() ? "0" : fmt::format("{} ({})", entries.size(), fmt::join(parts, ", "))}};
     f.insert(f.end(), failed.begin(), failed.end());
     print_fields(f);
 }
@@ -130,19 +139,21 @@ void print_matches(const std::string& file, const std::vector<Match>& matches, c
     if (out.json) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (auto& m : matches) list.push_back({{"name", m.name}, {"interpreter", m.interpreter}});
-        std::puts(nlohmann::ordered_json{{"file", file}, {"matches", list}}.dump(2).c_str());
+        // A file name need not be UTF-8, which JSON strings must be: such a name goes escaped.
+        const std::string name = binfmt::valid_utf8(file) ? file : binfmt::escape(file);
+        std::puts(nlohmann::ordered_json{{"file", name}, {"matches", list}}.dump(2).c_str());
         return;
     }
     if (matches.empty()) return;
     std::vector<std::vector<std::string>> cells;
-    for (auto& m : matches) cells.push_back({m.name, or_dash(m.interpreter)});
+    for (auto& m : matches) cells.push_back({binfmt::escape(m.name), or_dash(binfmt::escape(m.interpreter))});
     print_table({"NAME", "INTERPRETER"}, cells, out.legend,
-                [first = matches.front().name](std::size_t col, const std::string& text) {
+                [first = binfmt::escape(matches.front().name)](std::size_t col, const std::string& text) {
                     return col == 0 && text == first ? kBold : std::string_view{};
                 });
     if (out.legend)
-        std::printf("\n%s; the kernel uses \"%s\".\n",
-                    plural(matches.size(), "matching entry", "matching entries").c_str(), matches.front().name.c_str());
+        std::printf("\n%s; the kernel uses %s.\n", plural(matches.size(), "matching entry", "matching entries").c_str(),
+                    binfmt::in_quotes(matches.front().name).c_str());
 }
 
 } // namespace binfmtctl
