@@ -40,8 +40,9 @@ void check_entries(binfmt::Config& cfg) {
 }
 
 std::string dump(const nlohmann::json& doc) {
-    // A file name need not be UTF-8: such bytes become U+FFFD rather than an exception.
-    return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    // ASCII only: a C1 control in a name stays a \u escape, never a raw byte on a terminal. A
+    // file name need not be UTF-8: such bytes become U+FFFD rather than an exception.
+    return doc.dump(2, ' ', true, nlohmann::json::error_handler_t::replace);
 }
 
 } // namespace

@@ -35,8 +35,8 @@ void print_list(const std::vector<ListRow>& rows, const OutputOptions& out) {
     std::vector<std::vector<std::string>> cells;
     cells.reserve(rows.size());
     for (auto& r : rows)
-        cells.push_back({binfmt::escape(r.name), r.kind, or_dash(binfmt::escape(r.interpreter)), or_dash(r.flags),
-                         binfmt::escape(r.state), or_dash(binfmt::escape(r.origin))});
+        cells.push_back({binfmt::escape_text(r.name), r.kind, or_dash(binfmt::escape_text(r.interpreter)),
+                         or_dash(r.flags), binfmt::escape_text(r.state), or_dash(binfmt::escape_text(r.origin))});
     constexpr std::size_t kStateColumn = 4;
     print_table({"NAME", "KIND", "INTERPRETER", "FLAGS", "STATE", "ORIGIN"}, cells, out.legend,
                 [](std::size_t col, const std::string& text) {
@@ -52,32 +52,32 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const s
         return;
     }
     // Every value from the daemon is shown escaped: a name or path may hold any byte.
-    std::vector<Field> f{{"Name", binfmt::escape(e.name)},
-                         {"State", binfmt::escape(e.state), state_color(e.state)},
-                         {"Kind", binfmt::escape(e.kind)}};
+    std::vector<Field> f{{"Name", binfmt::escape_text(e.name)},
+                         {"State", binfmt::escape_text(e.state), state_color(e.state)},
+                         {"Kind", binfmt::escape_text(e.kind)}};
     if (e.kind == "extension") {
-        f.push_back({"Extension", binfmt::escape(e.extension)});
+        f.push_back({"Extension", binfmt::escape_text(e.extension)});
     } else {
         f.push_back({"Magic", binfmt::printable(e.magic)});
         f.push_back({"Mask", e.mask.empty() ? "-" : binfmt::printable(e.mask)});
         f.push_back({"Offset", std::to_string(e.offset)});
     }
-    f.push_back({"Interpreter", or_dash(binfmt::escape(e.interpreter))});
+    f.push_back({"Interpreter", or_dash(binfmt::escape_text(e.interpreter))});
     f.push_back({"Flags", or_dash(e.flags)});
     if (e.flags.find('F') != std::string::npos) {
         if (e.pinned.empty())
             f.push_back({"Pinned", pin_unknown.empty() ? "unknown"
                                                        : fmt::format("unknown: {}", binfmt::escape_text(pin_unknown))});
-        else if (!e.pinned_stale) f.push_back({"Pinned", binfmt::escape(e.pinned)});
+        else if (!e.pinned_stale) f.push_back({"Pinned", binfmt::escape_text(e.pinned)});
         else
             f.push_back({"Pinned",
                          fmt::format("{} (stale: {} names another file now; the kernel runs the old one until "
                                      "the entry is registered again)",
-                                     binfmt::escape(e.pinned), binfmt::in_quotes(e.interpreter)),
+                                     binfmt::escape_text(e.pinned), binfmt::in_quotes(e.interpreter)),
                          kYellow});
     }
     f.push_back({"Enabled", e.enabled ? "yes" : "no"});
-    f.push_back({"Origin", or_dash(binfmt::escape(e.origin))});
+    f.push_back({"Origin", or_dash(binfmt::escape_text(e.origin))});
     if (!e.error.empty()) f.push_back({"Error", binfmt::escape_text(e.error), kRed});
     print_fields(f);
 }
@@ -110,7 +110,7 @@ void print_summary(const std::string& describe_json) {
         ++counts[state];
         if (state == "failed")
             failed.push_back({"Failed",
-                              fmt::format("{}: {}", binfmt::escape(text(e, "name")),
+                              fmt::format("{}: {}", binfmt::escape_text(text(e, "name")),
                                           or_dash(binfmt::escape_text(text(e, "error")))),
                               kRed});
     }
@@ -119,11 +119,11 @@ void print_summary(const std::string& describe_json) {
         auto it = counts.find(std::string(s));
         if (it != counts.end()) parts.push_back(fmt::format("{} {}", it->second, s)), counts.erase(it);
     }
-    for (auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, or_dash(binfmt::escape(state))));
+    for (auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, or_dash(binfmt::escape_text(state))));
 
     std::vector<Field> f{
-        {"Version", or_dash(binfmt::escape(text(doc, "version")))},
-        {"Binfmt_misc", fmt::format("{} ({})", or_dash(binfmt::escape(dir)), mounted ? "mounted" : "not mounted"),
+        {"Version", or_dash(binfmt::escape_text(text(doc, "version")))},
+        {"Binfmt_misc", fmt::format("{} ({})", or_dash(binfmt::escape_text(dir)), mounted ? "mounted" : "not mounted"),
          mounted ? std::string_view{} : kRed},
         {"Entries", parts.empty() ? "0" : fmt::format("{} ({})", entries.size(), fmt::join(parts, ", "))}};
     f.insert(f.end(), failed.begin(), failed.end());
@@ -131,8 +131,15 @@ void print_summary(const std::string& describe_json) {
 }
 
 void print_document(const std::string& json) {
-    std::fputs(json.c_str(), stdout);
-    if (json.empty() || json.back() != '\n') std::fputc('\n', stdout);
+    // Re-encoded as ASCII, the same document: a C1 control or a bidi character in a name stays a
+    // \u escape instead of reaching the terminal raw.
+    std::string text;
+    try {
+        text = nlohmann::ordered_json::parse(json).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+    } catch (const nlohmann::json::exception&) {
+        text = binfmt::escape_text(json);
+    }
+    std::fputs((text + "\n").c_str(), stdout);
 }
 
 void print_matches(const std::string& file, const std::vector<Match>& matches, const OutputOptions& out) {
@@ -140,15 +147,15 @@ void print_matches(const std::string& file, const std::vector<Match>& matches, c
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (auto& m : matches) list.push_back({{"name", m.name}, {"interpreter", m.interpreter}});
         // A file name need not be UTF-8, which JSON strings must be: such a name goes escaped.
-        const std::string name = binfmt::valid_utf8(file) ? file : binfmt::escape(file);
+        const std::string name = binfmt::valid_utf8(file) ? file : binfmt::escape_text(file);
         std::puts(nlohmann::ordered_json{{"file", name}, {"matches", list}}.dump(2).c_str());
         return;
     }
     if (matches.empty()) return;
     std::vector<std::vector<std::string>> cells;
-    for (auto& m : matches) cells.push_back({binfmt::escape(m.name), or_dash(binfmt::escape(m.interpreter))});
+    for (auto& m : matches) cells.push_back({binfmt::escape_text(m.name), or_dash(binfmt::escape_text(m.interpreter))});
     print_table({"NAME", "INTERPRETER"}, cells, out.legend,
-                [first = binfmt::escape(matches.front().name)](std::size_t col, const std::string& text) {
+                [first = binfmt::escape_text(matches.front().name)](std::size_t col, const std::string& text) {
                     return col == 0 && text == first ? kBold : std::string_view{};
                 });
     if (out.legend)

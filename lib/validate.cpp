@@ -11,9 +11,9 @@
 namespace binfmt {
 
 namespace {
-bool has_control(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
+// A control character (C0, DEL, C1), a bidirectional control, or a byte that is not UTF-8:
+// whatever escape() would not show as itself. Such a name would act on a terminal or a log.
+bool has_control(std::string_view s) { return escape_text(s) != s; }
 } // namespace
 
 std::string check_name(std::string_view name) {
