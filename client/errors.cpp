@@ -1,6 +1,7 @@
 #include "errors.hpp"
 
 #include "api_errors.hpp"
+#include "escape.hpp"
 
 #include <fmt/format.h>
 
@@ -41,8 +42,10 @@ constexpr std::array<ErrorMeaning, 13> kBusMeanings{{
     {"org.freedesktop.DBus.Error.UnknownInterface", 1, kMismatch},
 }};
 
-std::optional<ErrorMeaning> meaning_of(std::string_view name) {
-    if (const auto* api = binfmt::api_error_named(name)) return ErrorMeaning{api->dbus_name, api->exit_code, api->hint};
+std::optional<ErrorMeaning> meaning_of(std::string_view name, std::string_view message,
+                                       const binfmt::CallOptions& call) {
+    if (const auto* api = binfmt::api_error_named(name))
+        return ErrorMeaning{api->dbus_name, api->exit_code, binfmt::hint_for(api->code, message, call)};
     for (auto& m : kBusMeanings) {
         const bool prefix = m.name.back() == '.';
         if (prefix ? name.starts_with(m.name) : name == m.name) return m;
@@ -52,12 +55,13 @@ std::optional<ErrorMeaning> meaning_of(std::string_view name) {
 
 } // namespace
 
-int report_error(const sdbus::Error& error, const std::string& context) {
-    const auto m = meaning_of(error.getName());
-    std::string message = error.getMessage().empty() ? std::string("failed") : error.getMessage();
-    std::string line = fmt::format("binfmtctl: {}{}{} [{}]\n", context, context.empty() ? "" : ": ", message,
-                                   error.getName());
-    if (m) line += fmt::format("binfmtctl: {}\n", m->hint);
+int report_error(const sdbus::Error& error, const std::string& context, const binfmt::CallOptions& call) {
+    const std::string message = error.getMessage().empty() ? std::string("failed") : error.getMessage();
+    const auto m = meaning_of(error.getName(), message, call);
+    // The daemon's message quotes names and paths that may hold any byte; so may the context.
+    std::string line = fmt::format("binfmtctl: {}{}{} [{}]\n", binfmt::escape(context), context.empty() ? "" : ": ",
+                                   binfmt::escape_text(message), binfmt::escape(error.getName()));
+    if (m && !m->hint.empty()) line += fmt::format("binfmtctl: {}\n", m->hint);
     std::fputs(line.c_str(), stderr);
     return m ? m->exit_code : 1;
 }

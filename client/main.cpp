@@ -23,7 +23,7 @@ int run(const binfmtctl::Verb& verb, const binfmtctl::Args& args) {
         std::fputs(fmt::format("binfmtctl: {}\nRun with --help for more information.\n", e.what()).c_str(), stderr);
         return kExitUsage;
     } catch (const sdbus::Error& e) {
-        return binfmtctl::report_error(e);
+        return binfmtctl::report_error(e, {}, {args.replace, args.persist, args.force, !args.file.empty()});
     } catch (const std::exception& e) {
         std::fputs(fmt::format("binfmtctl: {}\n", e.what()).c_str(), stderr);
         return kExitFailure;
@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     app.add_flag("--json", args.out.json, "Machine-readable JSON output");
     app.add_flag("--no-legend", args.no_legend, "Omit headers and footers");
     app.add_option("--root", args.root, "Offline verbs: read configuration under DIR")->type_name("DIR");
+    app.set_version_flag("--version", BINFMTD_VERSION, "Print binfmtctl's version and exit");
 
     std::vector<std::pair<CLI::App*, const binfmtctl::Verb*>> commands;
     for (const auto& verb : binfmtctl::verbs()) {

@@ -2,6 +2,8 @@
 
 #include "config.hpp"
 #include "diagnostic_json.hpp"
+#include "entry_checker.hpp"
+#include "escape.hpp"
 #include "presets.hpp"
 #include "table.hpp"
 
@@ -13,23 +15,55 @@
 
 namespace binfmtctl {
 
+namespace {
+// The daemon's checks of each valid entry (preset interpreter, interpreter trust, native guard,
+// host family), as the diagnostics the daemon's verdicts would be: a refusal is an error, a
+// missing interpreter a warning (binfmtd keeps the entry pending), a disabled preset a note.
+void check_entries(binfmt::Config& cfg) {
+    const binfmt::EntryChecker checker;
+    for (const auto& e : cfg.entries) {
+        const binfmt::Verdict v = checker.desire(e).verdict;
+        using K = binfmt::Verdict::Kind;
+        if (v.ok() || v.reason.empty()) continue;
+        const binfmt::Severity s = v.kind == K::Missing    ? binfmt::Severity::Warning
+                                   : v.kind == K::Disabled ? binfmt::Severity::Info
+                                                           : binfmt::Severity::Error;
+        cfg.diagnostics.push_back({s, e.origin, e.name, v.reason});
+    }
+}
+
+std::string dump(const nlohmann::json& doc) {
+    // ASCII only: a C1 control in a name stays a \u escape, never a raw byte on a terminal. A
+    // file name need not be UTF-8: such bytes become U+FFFD rather than an exception.
+    return doc.dump(2, ' ', true, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
 void print_diagnostics(const std::vector<binfmt::Diagnostic>& diagnostics) {
     for (auto& d : diagnostics) {
         std::string where = d.where.str() + ": " + std::string(binfmt::severity_name(d.severity)) + ": ";
-        if (!d.entry.empty()) where += fmt::format("[{}] ", d.entry);
-        std::fputs((where + d.message + "\n").c_str(), d.severity == binfmt::Severity::Info ? stdout : stderr);
+        if (!d.entry.empty()) where += fmt::format("[{}] ", binfmt::escape(d.entry));
+        std::fputs((where + binfmt::escape_text(d.message) + "\n").c_str(),
+                   d.severity == binfmt::Severity::Info ? stdout : stderr);
     }
 }
 
 int verb_validate(const std::vector<std::string>& paths, const std::string& root, const OutputOptions& out) {
+    // A file binfmtd would ignore as untrusted is an error here: validate must not pass what
+    // the daemon will not load.
     binfmt::LoadOptions opts;
+    opts.untrusted = binfmt::Severity::Error;
     binfmt::Config cfg;
     if (paths.empty()) {
         cfg = binfmt::load_config_dirs(binfmt::config_dirs(root), opts);
     } else {
-        opts.check_trust = false; // explicit files are drafts being checked, not loaded
+        // A draft elsewhere is judged on its content; a file in a standard directory as binfmtd would.
+        opts.check_trust = false;
+        opts.trusted_dirs = binfmt::config_dirs(root);
         cfg = binfmt::load_config_paths(paths, opts);
     }
+    check_entries(cfg);
     if (out.json) {
         nlohmann::json diags = nlohmann::json::array();
         for (auto& d : cfg.diagnostics) diags.push_back(binfmt::diagnostic_to_json<nlohmann::json>(d));
@@ -37,7 +71,7 @@ int verb_validate(const std::vector<std::string>& paths, const std::string& root
         for (auto& e : cfg.entries) entries.push_back(e.name);
         nlohmann::json doc = {
             {"valid", !cfg.has_errors()}, {"files", cfg.files}, {"entries", entries}, {"diagnostics", diags}};
-        std::puts(doc.dump(2).c_str());
+        std::puts(dump(doc).c_str());
     } else {
         print_diagnostics(cfg.diagnostics);
         if (out.legend)

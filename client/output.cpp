@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include "entry_record_json.hpp"
+#include "escape.hpp"
 #include "table.hpp"
 
 #include <fmt/format.h>
@@ -34,7 +35,8 @@ void print_list(const std::vector<ListRow>& rows, const OutputOptions& out) {
     std::vector<std::vector<std::string>> cells;
     cells.reserve(rows.size());
     for (auto& r : rows)
-        cells.push_back({r.name, r.kind, or_dash(r.interpreter), or_dash(r.flags), r.state, or_dash(r.origin)});
+        cells.push_back({binfmt::escape_text(r.name), r.kind, or_dash(binfmt::escape_text(r.interpreter)),
+                         or_dash(r.flags), binfmt::escape_text(r.state), or_dash(binfmt::escape_text(r.origin))});
     constexpr std::size_t kStateColumn = 4;
     print_table({"NAME", "KIND", "INTERPRETER", "FLAGS", "STATE", "ORIGIN"}, cells, out.legend,
                 [](std::size_t col, const std::string& text) {
@@ -49,30 +51,34 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const s
         std::puts(doc.dump(2).c_str());
         return;
     }
-    std::vector<Field> f{{"Name", e.name}, {"State", e.state, state_color(e.state)}, {"Kind", e.kind}};
+    // Every value from the daemon is shown escaped: a name or path may hold any byte.
+    std::vector<Field> f{{"Name", binfmt::escape_text(e.name)},
+                         {"State", binfmt::escape_text(e.state), state_color(e.state)},
+                         {"Kind", binfmt::escape_text(e.kind)}};
     if (e.kind == "extension") {
-        f.push_back({"Extension", e.extension});
+        f.push_back({"Extension", binfmt::escape_text(e.extension)});
     } else {
         f.push_back({"Magic", binfmt::printable(e.magic)});
         f.push_back({"Mask", e.mask.empty() ? "-" : binfmt::printable(e.mask)});
         f.push_back({"Offset", std::to_string(e.offset)});
     }
-    f.push_back({"Interpreter", or_dash(e.interpreter)});
+    f.push_back({"Interpreter", or_dash(binfmt::escape_text(e.interpreter))});
     f.push_back({"Flags", or_dash(e.flags)});
     if (e.flags.find('F') != std::string::npos) {
         if (e.pinned.empty())
-            f.push_back({"Pinned", pin_unknown.empty() ? "unknown" : fmt::format("unknown: {}", pin_unknown)});
-        else if (!e.pinned_stale) f.push_back({"Pinned", e.pinned});
+            f.push_back({"Pinned", pin_unknown.empty() ? "unknown"
+                                                       : fmt::format("unknown: {}", binfmt::escape_text(pin_unknown))});
+        else if (!e.pinned_stale) f.push_back({"Pinned", binfmt::escape_text(e.pinned)});
         else
             f.push_back({"Pinned",
-                         fmt::format("{} (stale: \"{}\" names another file now; the kernel runs the old one until "
+                         fmt::format("{} (stale: {} names another file now; the kernel runs the old one until "
                                      "the entry is registered again)",
-                                     e.pinned, e.interpreter),
+                                     binfmt::escape_text(e.pinned), binfmt::in_quotes(e.interpreter)),
                          kYellow});
     }
     f.push_back({"Enabled", e.enabled ? "yes" : "no"});
-    f.push_back({"Origin", or_dash(e.origin)});
-    if (!e.error.empty()) f.push_back({"Error", e.error, kRed});
+    f.push_back({"Origin", or_dash(binfmt::escape_text(e.origin))});
+    if (!e.error.empty()) f.push_back({"Error", binfmt::escape_text(e.error), kRed});
     print_fields(f);
 }
 
@@ -107,20 +113,26 @@ void print_summary(const std::string& describe_json) {
         const std::string state = text(e, "state");
         ++counts[state];
         if (state == "failed")
-            failed.push_back({"Failed", fmt::format("{}: {}", text(e, "name"), or_dash(text(e, "error"))), kRed});
+            failed.push_back({"Failed",
+                              fmt::format("{}: {}", binfmt::escape_text(text(e, "name")),
+                                          or_dash(binfmt::escape_text(text(e, "error")))),
+                              kRed});
     }
     std::vector<std::string> parts;
     for (auto s : kStates) {
         auto it = counts.find(std::string(s));
         if (it != counts.end()) parts.push_back(fmt::format("{} {}", it->second, s)), counts.erase(it);
     }
-    for (auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, or_dash(state)));
+    for (auto& [state, n] : counts) parts.push_back(fmt::format("{} {}", n, or_dash(binfmt::escape_text(state))));
 
-    std::vector<Field> f{{"Version", or_dash(text(doc, "version"))}, {"Binfmt_misc", or_dash(dir)}};
-    f.push_back(mounted ? Field{"Mounted", "yes"} : Field{"Mounted", fmt::format("no: {}", or_dash(why)), kRed});
+    std::vector<Field> f{{"Version", or_dash(binfmt::escape_text(text(doc, "version")))},
+                         {"Binfmt_misc", or_dash(binfmt::escape_text(dir))}};
+    f.push_back(mounted ? Field{"Mounted", "yes"}
+                        : Field{"Mounted", fmt::format("no: {}", or_dash(binfmt::escape_text(why))), kRed});
     if (mounted) {
         // Read-only or another binfmtd's: the entries run as they are, nothing can change them.
-        f.push_back(writable ? Field{"Writable", "yes"} : Field{"Writable", fmt::format("no: {}", or_dash(why)), kRed});
+        f.push_back(writable ? Field{"Writable", "yes"}
+                             : Field{"Writable", fmt::format("no: {}", or_dash(binfmt::escape_text(why))), kRed});
         f.push_back(enabled ? Field{"Kernel", "enabled"}
                             : Field{"Kernel", "disabled (its status is 0): no entry runs", kRed});
     }
@@ -149,8 +161,15 @@ void print_summary(const std::string& describe_json) {
 }
 
 void print_document(const std::string& json) {
-    std::fputs(json.c_str(), stdout);
-    if (json.empty() || json.back() != '\n') std::fputc('\n', stdout);
+    // Re-encoded as ASCII, the same document: a C1 control or a bidi character in a name stays a
+    // \u escape instead of reaching the terminal raw.
+    std::string text;
+    try {
+        text = nlohmann::ordered_json::parse(json).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+    } catch (const nlohmann::json::exception&) {
+        text = binfmt::escape_text(json);
+    }
+    std::fputs((text + "\n").c_str(), stdout);
 }
 
 void print_matches(const std::string& file, const std::vector<Match>& matches, bool kernel_enabled,
@@ -158,25 +177,28 @@ void print_matches(const std::string& file, const std::vector<Match>& matches, b
     if (out.json) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (auto& m : matches) list.push_back({{"name", m.name}, {"interpreter", m.interpreter}});
-        std::puts(nlohmann::ordered_json{{"file", file}, {"kernel_enabled", kernel_enabled}, {"matches", list}}
+        // A file name need not be UTF-8, which JSON strings must be: such a name goes escaped.
+        const std::string name = binfmt::valid_utf8(file) ? file : binfmt::escape_text(file);
+        std::puts(nlohmann::ordered_json{{"file", name}, {"kernel_enabled", kernel_enabled}, {"matches", list}}
                       .dump(2)
                       .c_str());
         return;
     }
     if (matches.empty()) return;
     std::vector<std::vector<std::string>> cells;
-    for (auto& m : matches) cells.push_back({m.name, or_dash(m.interpreter)});
+    for (auto& m : matches) cells.push_back({binfmt::escape_text(m.name), or_dash(binfmt::escape_text(m.interpreter))});
     // With binfmt_misc disabled no row is the one that runs: none is highlighted.
     print_table({"NAME", "INTERPRETER"}, cells, out.legend,
-                [first = matches.front().name, kernel_enabled](std::size_t col, const std::string& text) {
+                [first = binfmt::escape_text(matches.front().name), kernel_enabled](std::size_t col,
+                                                                                    const std::string& text) {
                     return kernel_enabled && col == 0 && text == first ? kBold : std::string_view{};
                 });
     if (out.legend && !kernel_enabled)
         std::printf("\n%s; binfmt_misc is disabled (its status is 0): none of them runs.\n",
                     plural(matches.size(), "matching entry", "matching entries").c_str());
     else if (out.legend)
-        std::printf("\n%s; the kernel uses \"%s\".\n",
-                    plural(matches.size(), "matching entry", "matching entries").c_str(), matches.front().name.c_str());
+        std::printf("\n%s; the kernel uses %s.\n", plural(matches.size(), "matching entry", "matching entries").c_str(),
+                    binfmt::in_quotes(matches.front().name).c_str());
 }
 
 } // namespace binfmtctl

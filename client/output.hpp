@@ -35,7 +35,7 @@ void print_entry(const binfmt::EntryRecord& entry, const OutputOptions& out, con
 // Throws std::runtime_error when the document is not the expected JSON.
 void print_summary(const std::string& describe_json);
 
-// A JSON document from the daemon, as it is, newline-terminated.
+// A JSON document from the daemon, newline-terminated: the same document, its text ASCII only.
 void print_document(const std::string& json);
 
 // `which FILE`: the matching entries, the one the kernel uses first; with binfmt_misc disabled

@@ -1,5 +1,6 @@
 #include "pin_probe.hpp"
 
+#include "escape.hpp"
 #include "scratch_dir.hpp"
 
 #include <fmt/format.h>
@@ -54,7 +55,7 @@ PinProbe probe_pin(const binfmt::EntryRecord& entry, const Resolver& resolve) {
     const auto matches = resolve(name, head);
     if (matches.empty() || matches.front() != entry.name)
         return unknown(matches.empty() ? "no file can be made that it matches"
-                                       : fmt::format("\"{}\" runs such files first", matches.front()));
+                                       : fmt::format("{} runs such files first", binfmt::in_quotes(matches.front())));
     ScratchDir dir;
     const std::string path = dir.write_program(name, head);
 

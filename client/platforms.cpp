@@ -5,6 +5,7 @@
 #include "table.hpp"
 #include "verbs.hpp"
 
+#include "escape.hpp"
 #include "platforms.hpp"
 #include "unique_fd.hpp"
 
@@ -117,14 +118,15 @@ int verb_platforms(Context& ctx) {
             }
             list.push_back(std::move(row));
         }
-        std::puts(list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        std::puts(list.dump(2, ' ', true, nlohmann::json::error_handler_t::replace).c_str());
         return all_run ? 0 : 1;
     }
     std::vector<std::string> header{"PLATFORM", "ENTRY", "STATE"};
     if (!checks.empty()) header.push_back("CHECK");
     std::vector<std::vector<std::string>> cells;
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        cells.push_back({rows[i].platform, rows[i].entry.empty() ? "-" : rows[i].entry, rows[i].state});
+        cells.push_back({rows[i].platform, rows[i].entry.empty() ? "-" : binfmt::escape_text(rows[i].entry),
+                         rows[i].state});
         if (!checks.empty()) cells.back().push_back(checks[i].result);
     }
     constexpr std::size_t kStateColumn = 2, kCheckColumn = 3;

@@ -1,5 +1,6 @@
 // The reading verbs: list, status, which. Open to every local user.
 #include "bus.hpp"
+#include "escape.hpp"
 #include "pin_probe.hpp"
 #include "verbs.hpp"
 
@@ -58,17 +59,21 @@ int verb_which(Context& ctx) {
     const std::string& file = ctx.args.file;
     auto head = binfmt::read_head(file);
     if (!head) {
-        std::fputs(fmt::format("binfmtctl: cannot read \"{}\": {}\n", file, std::strerror(errno)).c_str(), stderr);
+        std::fputs(fmt::format("binfmtctl: cannot read {}: {}\n", binfmt::in_quotes(file), std::strerror(errno))
+                       .c_str(),
+                   stderr);
         return 1;
     }
     auto& manager = ctx.bus().manager();
     std::vector<Match> matches;
-    for (auto& m : manager.Resolve(file, *head)) matches.push_back({std::get<0>(m), std::get<1>(m)});
+    for (auto& m : manager.Resolve(binfmt::resolve_name(file), *head))
+        matches.push_back({std::get<0>(m), std::get<1>(m)});
     const bool kernel_enabled = manager.KernelEnabled();
     print_matches(file, matches, kernel_enabled, ctx.out);
     if (matches.empty()) {
         if (!ctx.out.json)
-            std::fputs(fmt::format("binfmtctl: no binfmt_misc entry matches \"{}\"\n", file).c_str(), stderr);
+            std::fputs(fmt::format("binfmtctl: no binfmt_misc entry matches {}\n", binfmt::in_quotes(file)).c_str(),
+                       stderr);
         return 1;
     }
     if (!kernel_enabled) { // nothing would run it: as much a failure as no match
@@ -79,7 +84,9 @@ int verb_which(Context& ctx) {
         return 1;
     }
     if (::access(file.c_str(), X_OK) != 0)
-        std::fputs(fmt::format("binfmtctl: note: \"{}\" is not executable; execve() will refuse it\n", file).c_str(),
+        std::fputs(fmt::format("binfmtctl: note: {} is not executable; execve() will refuse it\n",
+                               binfmt::in_quotes(file))
+                       .c_str(),
                    stderr);
     return 0;
 }

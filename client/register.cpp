@@ -1,6 +1,7 @@
 // `register NAME (--magic|--extension|--preset) ...` and `register --file FILE.toml`.
 #include "bus.hpp"
 #include "config_file.hpp"
+#include "escape.hpp"
 #include "offline.hpp"
 #include "verbs.hpp"
 
@@ -24,7 +25,7 @@ namespace {
 binfmt::Bytes bytes_arg(const char* option, const std::string& text) {
     std::string error;
     auto bytes = binfmt::unescape(text, error);
-    if (!bytes) throw UsageError(fmt::format("{} \"{}\": {}", option, text, error));
+    if (!bytes) throw UsageError(fmt::format("{} {}: {}", option, binfmt::in_quotes(text), error));
     return *bytes;
 }
 
@@ -32,7 +33,7 @@ std::uint32_t offset_arg(const std::string& text) {
     std::uint32_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
-        throw UsageError(fmt::format("--offset \"{}\" is not a byte offset (0 to 256)", text));
+        throw UsageError(fmt::format("--offset {} is not a byte offset (0 to 256)", binfmt::in_quotes(text)));
     return value;
 }
 
@@ -58,7 +59,7 @@ binfmt::Spec spec_from_args(const Args& a) {
     binfmt::Entry entry;
     std::vector<binfmt::SpecProblem> problems;
     if (!binfmt::entry_from_spec(a.name, spec, entry, problems)) {
-        std::string text = fmt::format("cannot register \"{}\":", a.name);
+        std::string text = fmt::format("cannot register {}:", binfmt::in_quotes(a.name));
         for (auto& p : problems) text += fmt::format("\n  {}{}", p.key.empty() ? "" : "--" + p.key + ": ", p.message);
         throw UsageError(text);
     }
@@ -70,7 +71,7 @@ int register_file(Context& ctx) {
     // Only the text counts: the daemon writes its own copy, so who may edit this one does not matter.
     const binfmt::ConfigFile file = binfmt::read_config_file(path, false);
     if (file.outcome == binfmt::ConfigFile::Outcome::Refused) {
-        std::fputs(fmt::format("binfmtctl: \"{}\" {}\n", path, file.why).c_str(), stderr);
+        std::fputs(fmt::format("binfmtctl: {} {}\n", binfmt::in_quotes(path), file.why).c_str(), stderr);
         return 1;
     }
     const std::string* text = &file.text;
@@ -82,11 +83,12 @@ int register_file(Context& ctx) {
     const bool errors = std::any_of(diags.begin(), diags.end(),
                                     [](auto& d) { return d.severity == binfmt::Severity::Error; });
     if (!parsed || errors || !invalid.empty()) {
-        std::fputs(fmt::format("binfmtctl: \"{}\" is invalid; nothing was registered\n", path).c_str(), stderr);
+        std::fputs(fmt::format("binfmtctl: {} is invalid; nothing was registered\n", binfmt::in_quotes(path)).c_str(),
+                   stderr);
         return 1;
     }
     if (entries.empty()) {
-        std::fputs(fmt::format("binfmtctl: \"{}\" defines no entries\n", path).c_str(), stderr);
+        std::fputs(fmt::format("binfmtctl: {} defines no entries\n", binfmt::in_quotes(path)).c_str(), stderr);
         return 1;
     }
 
@@ -100,8 +102,8 @@ int register_file(Context& ctx) {
     try {
         bus.manager().RegisterAll(all, options);
     } catch (const sdbus::Error& err) {
-        const int code = report_error(err, path);
-        std::fputs(fmt::format("binfmtctl: nothing from \"{}\" was registered\n", path).c_str(), stderr);
+        const int code = report_error(err, path, {ctx.args.replace, ctx.args.persist, ctx.args.force, true});
+        std::fputs(fmt::format("binfmtctl: nothing from {} was registered\n", binfmt::in_quotes(path)).c_str(), stderr);
         return code;
     }
     return 0;

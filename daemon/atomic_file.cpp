@@ -1,5 +1,6 @@
 #include "atomic_file.hpp"
 
+#include "escape.hpp"
 #include "paths.hpp"
 #include "unique_fd.hpp"
 
@@ -57,8 +58,8 @@ std::vector<std::string> remove_temporaries(const std::string& dir, std::string_
 
 Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
     const auto failed = [&](int err) {
-        return Failure{binfmt::ApiErrorCode::ReadOnly, fmt::format("cannot write \"{}\": {}", path, std::strerror(err)),
-                       err};
+        return Failure{binfmt::ApiErrorCode::ReadOnly,
+                       fmt::format("cannot write {}: {}", binfmt::in_quotes(path), std::strerror(err)), err};
     };
     const fs::path target = path;
     std::error_code ec;

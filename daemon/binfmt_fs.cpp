@@ -1,5 +1,6 @@
 #include "binfmt_fs.hpp"
 
+#include "escape.hpp"
 #include "unique_fd.hpp"
 
 #include <fmt/format.h>
@@ -40,12 +41,14 @@ MountState BinfmtFs::mount_state() const {
     using K = MountState::Kind;
     // O_PATH: looking must not trigger an automount.
     binfmt::UniqueFd f(::open(dir_.c_str(), O_PATH | O_CLOEXEC | O_DIRECTORY));
-    if (!f) return {K::NotMounted, fmt::format("cannot open \"{}\": {}", dir_, std::strerror(errno))};
+    if (!f) return {K::NotMounted, fmt::format("cannot open {}: {}", binfmt::in_quotes(dir_), std::strerror(errno))};
     struct statfs sfs {};
     if (::fstatfs(f.get(), &sfs) != 0)
-        return {K::NotMounted, fmt::format("cannot stat \"{}\": {}", dir_, std::strerror(errno))};
-    if (sfs.f_type != kBinfmtfsMagic) return {K::NotMounted, fmt::format("binfmt_misc is not mounted at \"{}\"", dir_)};
-    if (sfs.f_flags & ST_RDONLY) return {K::ReadOnly, fmt::format("binfmt_misc at \"{}\" is mounted read-only", dir_)};
+        return {K::NotMounted, fmt::format("cannot stat {}: {}", binfmt::in_quotes(dir_), std::strerror(errno))};
+    if (sfs.f_type != kBinfmtfsMagic)
+        return {K::NotMounted, fmt::format("binfmt_misc is not mounted at {}", binfmt::in_quotes(dir_))};
+    if (sfs.f_flags & ST_RDONLY)
+        return {K::ReadOnly, fmt::format("binfmt_misc at {} is mounted read-only", binfmt::in_quotes(dir_))};
     MountState state;
     if (::faccessat(f.get(), "register", W_OK, 0) != 0)
         state = {K::ReadOnly, fmt::format("\"{}/register\" is not writable: {}", dir_, std::strerror(errno))};
@@ -59,7 +62,7 @@ KernelTable BinfmtFs::read_table() const {
     binfmt::UniqueFd d(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     std::unique_ptr<DIR, DirCloser> dir(d ? ::fdopendir(d.get()) : nullptr);
     if (!dir) {
-        table.unreadable.push_back(fmt::format("cannot list \"{}\": {}", dir_, std::strerror(errno)));
+        table.unreadable.push_back(fmt::format("cannot list {}: {}", binfmt::in_quotes(dir_), std::strerror(errno)));
         return table;
     }
     d.release(); // owned by dir now
@@ -69,11 +72,12 @@ KernelTable BinfmtFs::read_table() const {
         std::string text, error;
         if (!read_all(::dirfd(dir.get()), de->d_name, text)) {
             if (errno != ENOENT) // removed meanwhile: not a problem
-                table.unreadable.push_back(fmt::format("cannot read entry \"{}\": {}", name, std::strerror(errno)));
+                table.unreadable.push_back(fmt::format("cannot read entry {}: {}", binfmt::in_quotes(name),
+                                                       std::strerror(errno)));
             continue;
         }
         if (auto ke = binfmt::decode_kernel_entry(name, text, error)) table.entries.emplace_back(name, std::move(*ke));
-        else table.unreadable.push_back(fmt::format("cannot decode entry \"{}\": {}", name, error));
+        else table.unreadable.push_back(fmt::format("cannot decode entry {}: {}", binfmt::in_quotes(name), error));
     }
     return table;
 }
@@ -89,7 +93,7 @@ Status BinfmtFs::write_file(const std::string& name, std::string_view data) cons
     const std::string path = dir_ + "/" + name;
     auto failed = [&](int err) {
         return Failure{binfmt::ApiErrorCode::KernelRejected,
-                       fmt::format("cannot write \"{}\": {}", path, std::strerror(err)), err};
+                       fmt::format("cannot write {}: {}", binfmt::in_quotes(path), std::strerror(err)), err};
     };
     // Through the locked instance's own directory: never into an instance another binfmtd holds.
     if (lock_.dirfd() < 0)

@@ -1,6 +1,7 @@
 #include "definitions.hpp"
 
 #include "atomic_file.hpp"
+#include "escape.hpp"
 #include "paths.hpp"
 #include "spec.hpp"
 
@@ -74,7 +75,7 @@ Status DefinitionFiles::remove(const std::string& name, bool persist) const {
     const std::string file = path(name, persist);
     if (::unlink(file.c_str()) != 0 && errno != ENOENT)
         return Failure{binfmt::ApiErrorCode::ReadOnly,
-                       fmt::format("cannot remove \"{}\": {}", file, std::strerror(errno)), errno};
+                       fmt::format("cannot remove {}: {}", binfmt::in_quotes(file), std::strerror(errno)), errno};
     fsync_dir(persist ? persist_dir_ : runtime_dir_);
     return {};
 }

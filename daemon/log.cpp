@@ -1,5 +1,7 @@
 #include "log.hpp"
 
+#include "escape.hpp"
+
 #include <array>
 #include <cstdio>
 #include <string>
@@ -25,8 +27,10 @@ bool parse_level(std::string_view text, Level& out) {
 
 void write(Level level, std::string_view message) {
     if (level > max_level) return;
-    // One write per line so concurrent writers never interleave inside a line.
-    std::string line = fmt::format("<{}>{}\n", static_cast<int>(level), message);
+    // One write per line so concurrent writers never interleave inside a line. A newline or
+    // escape sequence in a value (an entry's name, a path) is shown as \xHH: it can neither start
+    // a line of its own with its own <N> priority nor act on the terminal.
+    std::string line = fmt::format("<{}>{}\n", static_cast<int>(level), binfmt::escape_text(message));
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
 }

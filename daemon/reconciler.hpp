@@ -15,6 +15,10 @@
 
 namespace binfmtd {
 
+// The checks live in lib/ so that `binfmtctl validate` runs the very same ones.
+using binfmt::EntryChecker;
+using binfmt::file_identity;
+
 struct ReconcileReport {
     std::vector<binfmt::PlannedEntry> entries;
     std::map<std::string, binfmt::Entry> defined;      // desired definitions, interpreters filled in

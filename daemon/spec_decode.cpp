@@ -1,6 +1,7 @@
 #include "spec_decode.hpp"
 
 #include "api_error.hpp"
+#include "escape.hpp"
 
 #include <fmt/format.h>
 
@@ -33,8 +34,8 @@ binfmt::Spec decode_spec(const std::map<std::string, sdbus::Variant>& spec) {
             out[key] = binfmt::Bytes(bytes.begin(), bytes.end());
         } else {
             throw ApiError(ApiError::Code::InvalidEntry,
-                           fmt::format("spec key \"{}\" has D-Bus type \"{}\"; use s, b, u or ay as documented",
-                                       shorten(key), type));
+                           fmt::format("spec key {} has D-Bus type {}; use s, b, u or ay as documented",
+                                       binfmt::in_quotes(shorten(key)), binfmt::in_quotes(type)));
         }
     }
     return out;

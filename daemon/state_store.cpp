@@ -1,6 +1,7 @@
 #include "state_store.hpp"
 
 #include "atomic_file.hpp"
+#include "escape.hpp"
 #include "paths.hpp"
 
 #include <fmt/format.h>
@@ -24,7 +25,7 @@ Result<RuntimeState> StateStore::load() const {
     if (!in) return state;
     auto doc = nlohmann::json::parse(in, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc["owned"].is_object() || !doc["unregistered"].is_array())
-        return Failure{binfmt::ApiErrorCode::ReadOnly, fmt::format("\"{}\" is corrupt", path_)};
+        return Failure{binfmt::ApiErrorCode::ReadOnly, fmt::format("{} is corrupt", binfmt::in_quotes(path_))};
     for (auto& [name, value] : doc["owned"].items())
         if (value.is_object())
             state.owned[name] = {name, value.value("origin", std::string()), value.value("pinned", std::string()),

@@ -68,4 +68,16 @@ static_assert(api_errors_in_order(), "kApiErrors must list every code once, in t
 // The row whose D-Bus name is `name`, or nullptr.
 const ApiErrorInfo* api_error_named(std::string_view name);
 
+// What binfmtctl was asked to do, so that its advice never contradicts the call.
+struct CallOptions {
+    bool replace = false;
+    bool persist = false;
+    bool force = false;
+    bool file = false; // the definition came from a file (register --file)
+};
+
+// The advice after the daemon's `message` for `code`: the row's hint where it fits the message
+// and the call, a more precise one where the message tells more, empty when none fits.
+std::string_view hint_for(ApiErrorCode code, std::string_view message, const CallOptions& call);
+
 } // namespace binfmt

@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include "config_file.hpp"
+#include "escape.hpp"
 #include "spec.hpp"
 #include "validate.hpp"
 
@@ -20,8 +21,8 @@ namespace binfmt {
 
 std::string Diagnostic::str() const {
     std::string s = where.str() + ": ";
-    if (!entry.empty()) s += fmt::format("[{}] ", entry);
-    return s + message;
+    if (!entry.empty()) s += fmt::format("[{}] ", escape(entry));
+    return s + escape_text(message); // toml++ may quote the file's raw bytes
 }
 
 bool Config::has_errors() const {
@@ -50,7 +51,7 @@ bool parse_entry(const std::string& path, const std::string& name, const toml::t
             if (k == "magic" || k == "mask") {
                 std::string err;
                 if (auto bytes = unescape(s->get(), err)) spec[k] = std::move(*bytes);
-                else problems.push_back({k, fmt::format("{} \"{}\": {}", k, s->get(), err)});
+                else problems.push_back({k, fmt::format("{} \"{}\": {}", k, escape_text(s->get()), err)});
             } else {
                 spec[k] = s->get();
             }
@@ -94,7 +95,7 @@ void load_file(const std::string& path, std::size_t rank, const LoadOptions& opt
         if (report_mask) cfg.diagnostics.push_back({Severity::Info, {path}, {}, "masked"});
         return;
     case ConfigFile::Outcome::Untrusted:
-        cfg.diagnostics.push_back({Severity::Warning, {path}, {}, fmt::format("{}, ignoring", file.why)});
+        cfg.diagnostics.push_back({opts.untrusted, {path}, {}, fmt::format("{}, ignoring", file.why)});
         cfg.broken_files.push_back(path);
         return;
     case ConfigFile::Outcome::Refused:
@@ -135,7 +136,8 @@ void pick_winners(std::vector<Candidate>& candidates, Config& cfg) {
         std::size_t j = i + 1;
         for (; j < candidates.size() && candidates[j].entry.name == candidates[i].entry.name; ++j)
             cfg.diagnostics.push_back({Severity::Info, candidates[j].entry.origin, candidates[j].entry.name,
-                                       fmt::format("overridden by the definition in {}", candidates[i].file)});
+                                       fmt::format("overridden by the definition in {}",
+                                                   in_quotes(candidates[i].file))});
         if (candidates[i].valid) cfg.entries.push_back(std::move(candidates[i].entry));
         else cfg.invalid_entries.emplace(candidates[i].entry.name, first_error(cfg, candidates[i].entry.name));
         i = j;
@@ -170,7 +172,8 @@ bool parse_config_text(const std::string& text, const std::string& path, std::ve
         const auto* tbl = node.as_table();
         if (!tbl) {
             diags.push_back({Severity::Error, loc_of(path, key.source()), name,
-                             fmt::format("\"{}\" must be a table: write [{}] followed by its keys", name, name)});
+                             fmt::format("{} must be a table: write [{}] followed by its keys", in_quotes(name),
+                                         name)});
             invalid.push_back(name);
             continue;
         }
@@ -196,18 +199,41 @@ Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions&
 Config load_config_paths(const std::vector<std::string>& paths, const LoadOptions& opts) {
     Config cfg;
     std::vector<Candidate> candidates;
-    for (std::size_t rank = 0; rank < paths.size(); ++rank) {
+    LoadOptions trusted = opts;
+    trusted.check_trust = true;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        const std::string& path = paths[i];
+        // Rank 0 wins: the last path, as the file sorting last wins within one directory.
+        const std::size_t rank = paths.size() - 1 - i;
         std::error_code ec;
-        if (fs::is_directory(paths[rank], ec)) {
-            for (auto& p : toml_files_in(paths[rank])) load_file(p.string(), rank, opts, false, cfg, candidates);
-        } else if (fs::exists(paths[rank], ec) || fs::is_symlink(paths[rank], ec)) {
-            load_file(paths[rank], rank, opts, false, cfg, candidates);
+        const bool is_dir = fs::is_directory(path, ec);
+        // What binfmtd would read is judged as binfmtd judges it; a draft elsewhere on its content.
+        const LoadOptions& o = in_dirs(path, is_dir, opts.trusted_dirs) ? trusted : opts;
+        if (is_dir) {
+            for (auto& p : toml_files_in(path)) load_file(p.string(), rank, o, false, cfg, candidates);
+        } else if (fs::exists(path, ec) || fs::is_symlink(path, ec)) {
+            load_file(path, rank, o, false, cfg, candidates);
         } else {
-            cfg.diagnostics.push_back({Severity::Error, {paths[rank]}, {}, "no such file or directory"});
+            cfg.diagnostics.push_back({Severity::Error, {path}, {}, "no such file or directory"});
         }
     }
     pick_winners(candidates, cfg);
     return cfg;
+}
+
+bool in_dirs(const std::string& path, bool is_dir, const std::vector<std::string>& dirs) {
+    std::error_code ec;
+    const fs::path abs = fs::absolute(path, ec);
+    if (ec) return false;
+    // The directory holding the file (not the file: a link in /etc/binfmtd.d is read from there).
+    const fs::path dir = fs::weakly_canonical(is_dir ? abs : abs.parent_path(), ec);
+    if (ec) return false;
+    for (auto& d : dirs) {
+        std::error_code dec;
+        const fs::path real = fs::weakly_canonical(d, dec);
+        if (!dec && real == dir) return true;
+    }
+    return false;
 }
 
 } // namespace binfmt

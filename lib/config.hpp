@@ -22,8 +22,13 @@ struct Diagnostic {
 };
 
 struct LoadOptions {
-    // Ignore (with a warning) files a non-root user could modify.
+    // Ignore files a non-root user could modify, with a diagnostic of this severity (the daemon
+    // warns and goes on; `binfmtctl validate` fails).
     bool check_trust = true;
+    Severity untrusted = Severity::Warning;
+    // load_config_paths: the directories whose files are judged by the ownership rule even when
+    // check_trust is false (the standard directories: what binfmtd would read).
+    std::vector<std::string> trusted_dirs = {};
 };
 
 struct Config {
@@ -48,7 +53,12 @@ bool parse_config_text(const std::string& text, const std::string& path, std::ve
 Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions& opts);
 
 // Loads explicit files and/or directories as given (binfmtctl validate FILE|DIR...):
-// directories contribute their *.toml files; no cross-directory masking.
+// directories contribute their *.toml files; no cross-directory masking. The paths rank as the
+// files of one directory do: for an entry defined twice, the later path wins. A file inside one
+// of opts.trusted_dirs is judged by the ownership rule whatever opts.check_trust says.
+// True when `path` (a file, or a directory when `is_dir`) lies directly in one of `dirs`, both
+// compared as the real paths of their directories.
+bool in_dirs(const std::string& path, bool is_dir, const std::vector<std::string>& dirs);
 Config load_config_paths(const std::vector<std::string>& paths, const LoadOptions& opts);
 
 } // namespace binfmt

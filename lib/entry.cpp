@@ -1,5 +1,7 @@
 #include "entry.hpp"
 
+#include "escape.hpp"
+
 #include <fmt/format.h>
 
 namespace binfmt {
@@ -31,8 +33,8 @@ bool Flags::parse(std::string_view letters, Flags& out) {
 }
 
 std::string Location::str() const {
-    if (line <= 0) return file;
-    return fmt::format("{}:{}:{}", file, line, column);
+    if (line <= 0) return escape(file);
+    return fmt::format("{}:{}:{}", escape(file), line, column);
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #include "matcher.hpp"
 
+#include "escape.hpp"
 #include "unique_fd.hpp"
 #include "validate.hpp"
 
@@ -8,6 +9,13 @@
 #include <unistd.h>
 
 namespace binfmt {
+
+std::string resolve_name(std::string_view path) {
+    if (valid_utf8(path)) return std::string(path);
+    const auto dot = path.rfind('.');
+    if (dot == std::string_view::npos || !valid_utf8(path.substr(dot))) return {};
+    return std::string(path.substr(dot));
+}
 
 bool matches(const Entry& e, std::string_view filename, const Bytes& head) {
     if (e.kind == Kind::Extension) {

@@ -1,10 +1,14 @@
 #include "spec.hpp"
 
+#include "did_you_mean.hpp"
+#include "escape.hpp"
 #include "presets.hpp"
 #include "validate.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 
 namespace binfmt {
@@ -20,15 +24,16 @@ constexpr std::array<FlagKey, 4> kFlagKeys{{{"preserve-argv0", &Flags::preserve_
                                             {"credentials", &Flags::credentials},
                                             {"fix-binary", &Flags::fix_binary}}};
 
-constexpr std::string_view kKnownKeys = "preset, magic, mask, offset, extension, interpreter, fix-binary, "
-                                        "preserve-argv0, open-binary, credentials, enabled, force";
+constexpr std::array<std::string_view, 12> kKeys{"preset",      "magic",       "mask",       "offset",
+                                                 "extension",   "interpreter", "fix-binary", "preserve-argv0",
+                                                 "open-binary", "credentials", "enabled",    "force"};
 
-bool known(std::string_view key) {
-    for (std::string_view k : {"preset", "magic", "mask", "offset", "extension", "interpreter", "enabled", "force"})
-        if (key == k) return true;
-    for (auto& f : kFlagKeys)
-        if (key == f.key) return true;
-    return false;
+bool known(std::string_view key) { return std::find(kKeys.begin(), kKeys.end(), key) != kKeys.end(); }
+
+std::string unknown_key(std::string_view key) {
+    const std::string_view near = closest(key, kKeys);
+    return fmt::format("unknown key {}{} (known: {})", in_quotes(key),
+                       near.empty() ? "" : fmt::format("; did you mean `{}`?", near), fmt::join(kKeys, ", "));
 }
 
 template <typename T> constexpr std::string_view type_name() {
@@ -84,7 +89,7 @@ bool entry_from_spec(const std::string& name, const Spec& spec, Entry& e, std::v
 
     e.name = name;
     for (auto& [key, value] : spec)
-        if (!known(key)) fail(key, fmt::format("unknown key \"{}\" (known: {})", key, kKnownKeys));
+        if (!known(key)) fail(key, unknown_key(key));
 
     const bool has_magic = spec.count("magic"), has_ext = spec.count("extension"), has_preset = spec.count("preset");
     const int sources = has_magic + has_ext + has_preset;
@@ -98,7 +103,7 @@ bool entry_from_spec(const std::string& name, const Spec& spec, Entry& e, std::v
             Entry base = entry_from_preset(*p);
             e.kind = base.kind, e.magic = base.magic, e.mask = base.mask, e.flags = base.flags, e.preset = text;
         } else {
-            fail("preset", fmt::format("unknown preset \"{}\" (see `binfmtctl presets`)", text));
+            fail("preset", fmt::format("unknown preset {} (see `binfmtctl presets`)", in_quotes(text)));
         }
     }
     if (get("magic", e.magic)) e.kind = Kind::Magic;
@@ -113,7 +118,7 @@ bool entry_from_spec(const std::string& name, const Spec& spec, Entry& e, std::v
     for (auto& f : kFlagKeys) get(std::string(f.key), e.flags.*f.flag); // overrides a preset's defaults
 
     if (problems.size() == before)
-        for (auto& p : validate(e)) fail({}, std::move(p));
+        for (auto& p : validate_keyed(e)) fail(std::move(p.key), std::move(p.message));
     return problems.size() == before;
 }
 

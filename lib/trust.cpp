@@ -1,5 +1,6 @@
 #include "trust.hpp"
 
+#include "escape.hpp"
 #include "paths.hpp"
 
 #include <fmt/format.h>
@@ -52,9 +53,9 @@ int read_link(const std::string& path, std::string& target) {
 }
 
 std::string writable_problem(const std::string& path, const struct stat& st, bool tolerate_sticky) {
-    if (st.st_uid != 0) return fmt::format("\"{}\" is owned by uid {}, not root", path, st.st_uid);
+    if (st.st_uid != 0) return fmt::format("{} is owned by uid {}, not root", in_quotes(path), st.st_uid);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(tolerate_sticky && (st.st_mode & S_ISVTX)))
-        return fmt::format("\"{}\" is writable by group or others (mode {:04o})", path, st.st_mode & 07777);
+        return fmt::format("{} is writable by group or others (mode {:04o})", in_quotes(path), st.st_mode & 07777);
     return {};
 }
 
@@ -83,7 +84,7 @@ std::string directory_problem(const std::string& dir, Lstats& lstats) {
         struct stat st {};
         // A real path has no symlink in it: lstat is stat here.
         if (int err = lstats.get(p, st); err != 0) {
-            problem = fmt::format("cannot stat \"{}\": {}", p, std::strerror(err));
+            problem = fmt::format("cannot stat {}: {}", in_quotes(p), std::strerror(err));
             break;
         }
         if (problem = writable_problem(p, st, !immediate); !problem.empty()) break;
@@ -105,7 +106,7 @@ int procfs_problem(const std::string& dir, const std::string& path, const struct
     if (lstats.get(dir, parent) == 0 && parent.st_dev == st.st_dev) return 0;
     struct statfs sfs {};
     if (::statfs(path.c_str(), &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC) return 0;
-    unsafe = fmt::format("\"{}\" is on procfs, where a path names what the process running the file sees", path);
+    unsafe = fmt::format("{} is on procfs, where a path names what the process running the file sees", in_quotes(path));
     return EPERM;
 }
 
@@ -133,9 +134,10 @@ int real_path(const std::string& path, Lstats& lstats, std::string& out, std::st
         if (int err = procfs_problem(resolved, next, st, lstats, unsafe)) return err;
         if (S_ISLNK(st.st_mode)) {
             // Whoever can replace this link picks the directory: it and where it lies must be root's.
-            if (st.st_uid != 0) unsafe = fmt::format("symlink \"{}\" is owned by uid {}, not root", next, st.st_uid);
+            if (st.st_uid != 0)
+                unsafe = fmt::format("symlink {} is owned by uid {}, not root", in_quotes(next), st.st_uid);
             else if (auto why = directory_problem(resolved, lstats); !why.empty())
-                unsafe = fmt::format("symlink \"{}\": {}", next, why);
+                unsafe = fmt::format("symlink {}: {}", in_quotes(next), why);
             if (!unsafe.empty()) return EPERM;
             if (++links > kMaxSymlinkHops) return ELOOP;
             std::string spliced;
@@ -191,23 +193,24 @@ Walk walk(const std::string& path, Lstats& lstats) {
         if (!unsafe.empty()) return stopped(End::Unsafe, unsafe);
         if (err == ENOENT || err == ENOTDIR) return stopped(End::Missing);
         if (err == ELOOP) return stopped(End::Unsafe, "too many levels of symbolic links");
-        if (err != 0) return stopped(End::Error, fmt::format("cannot resolve \"{}\": {}", dir, std::strerror(err)));
+        if (err != 0)
+            return stopped(End::Error, fmt::format("cannot resolve {}: {}", in_quotes(dir), std::strerror(err)));
         if (auto why = directory_problem(parent, lstats); !why.empty()) return stopped(End::Unsafe, why);
 
         Walk found;
         found.real = join(parent, name_of(p));
         if (int err = lstats.get(found.real, found.st); err != 0) {
             if (err == ENOENT) return stopped(End::Missing);
-            return stopped(End::Error, fmt::format("cannot stat \"{}\": {}", found.real, std::strerror(err)));
+            return stopped(End::Error, fmt::format("cannot stat {}: {}", in_quotes(found.real), std::strerror(err)));
         }
         if (!S_ISLNK(found.st.st_mode)) return found;
         // The link's own directory was checked above; the link itself must be root's.
         if (found.st.st_uid != 0)
-            return stopped(End::Unsafe,
-                           fmt::format("symlink \"{}\" is owned by uid {}, not root", found.real, found.st.st_uid));
+            return stopped(End::Unsafe, fmt::format("symlink {} is owned by uid {}, not root", in_quotes(found.real),
+                                                    found.st.st_uid));
         std::string t;
         if (int err = read_link(found.real, t))
-            return stopped(End::Error, fmt::format("cannot read link \"{}\": {}", found.real,
+            return stopped(End::Error, fmt::format("cannot read link {}: {}", in_quotes(found.real),
                                                    err == ENAMETOOLONG ? "target too long" : std::strerror(err)));
         p = !t.empty() && t.front() == '/' ? t : join(parent, t);
     }
@@ -219,16 +222,17 @@ Verdict check_uncached(const std::string& path) {
     Lstats lstats;
     const Walk w = walk(path, lstats);
     switch (w.end) {
-    case End::Missing: return {Kind::Missing, fmt::format("interpreter \"{}\" does not exist", path)};
-    case End::Unsafe: return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, w.problem)};
+    case End::Missing: return {Kind::Missing, fmt::format("interpreter {} does not exist", in_quotes(path))};
+    case End::Unsafe: return {Kind::Unsafe, fmt::format("interpreter {}: {}", in_quotes(path), w.problem)};
     case End::Error: return {Kind::Unsafe, w.problem};
     case End::Found: break;
     }
-    if (!S_ISREG(w.st.st_mode)) return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not a regular file", w.real)};
+    if (!S_ISREG(w.st.st_mode))
+        return {Kind::Unsafe, fmt::format("interpreter {} is not a regular file", in_quotes(w.real))};
     if (!(w.st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
-        return {Kind::Unsafe, fmt::format("interpreter \"{}\" is not executable", w.real)};
+        return {Kind::Unsafe, fmt::format("interpreter {} is not executable", in_quotes(w.real))};
     if (auto why = writable_problem(w.real, w.st, false); !why.empty())
-        return {Kind::Unsafe, fmt::format("interpreter \"{}\": {}", path, why)};
+        return {Kind::Unsafe, fmt::format("interpreter {}: {}", in_quotes(path), why)};
     return {};
 }
 } // namespace

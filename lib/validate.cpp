@@ -1,7 +1,7 @@
 #include "validate.hpp"
 
+#include "escape.hpp"
 #include "paths.hpp"
-
 #include "register_string.hpp"
 
 #include <fmt/format.h>
@@ -11,9 +11,9 @@
 namespace binfmt {
 
 namespace {
-bool has_control(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
+// A control character (C0, DEL, C1), a bidirectional control, or a byte that is not UTF-8:
+// whatever escape() would not show as itself. Such a name would act on a terminal or a log.
+bool has_control(std::string_view s) { return escape_text(s) != s; }
 } // namespace
 
 std::string check_name(std::string_view name) {
@@ -22,49 +22,58 @@ std::string check_name(std::string_view name) {
     if (name == "register" || name == "status")
         return fmt::format("entry name \"{}\" is reserved by binfmt_misc", name);
     if (name.size() > kNameMax) return fmt::format("entry name is {} bytes long (at most {})", name.size(), kNameMax);
-    if (name.find('/') != std::string_view::npos) return fmt::format("entry name \"{}\" contains '/'", name);
+    if (name.find('/') != std::string_view::npos) return fmt::format("entry name {} contains '/'", in_quotes(name));
     if (has_control(name) || name.find(' ') != std::string_view::npos)
-        return fmt::format("entry name \"{}\" contains a space or control character", name);
+        return fmt::format("entry name {} contains a space or control character", in_quotes(name));
     return {};
 }
 
-std::vector<std::string> validate(const Entry& e) {
-    std::vector<std::string> problems;
-    if (auto why = check_name(e.name); !why.empty()) problems.push_back(why);
+std::vector<KeyedProblem> validate_keyed(const Entry& e) {
+    std::vector<KeyedProblem> problems;
+    auto fail = [&](std::string_view key, std::string message) {
+        problems.push_back({std::string(key), std::move(message)});
+    };
+    if (auto why = check_name(e.name); !why.empty()) fail({}, why);
 
     if (e.kind == Kind::Magic) {
-        if (e.magic.empty()) problems.push_back("magic is empty");
+        if (e.magic.empty()) fail("magic", "magic is empty");
         if (!e.mask.empty() && e.mask.size() != e.magic.size())
-            problems.push_back(fmt::format("mask is {} bytes but magic is {} bytes; they must be the same length",
-                                           e.mask.size(), e.magic.size()));
+            fail("mask", fmt::format("mask is {} bytes but magic is {} bytes; they must be the same length",
+                                     e.mask.size(), e.magic.size()));
         if (e.offset > kHeadSize || e.offset + e.magic.size() > kHeadSize)
-            problems.push_back(fmt::format("offset {} + magic length {} exceeds the {} bytes the kernel reads",
-                                           e.offset, e.magic.size(), kHeadSize));
+            fail(e.offset > 0 ? "offset" : "magic",
+                 fmt::format("offset {} + magic length {} exceeds the {} bytes the kernel reads", e.offset,
+                             e.magic.size(), kHeadSize));
     } else {
-        if (e.extension.empty()) problems.push_back("extension is empty");
+        if (e.extension.empty()) fail("extension", "extension is empty");
         else if (e.extension.find('/') != std::string::npos || e.extension.find('.') != std::string::npos ||
                  has_control(e.extension))
-            problems.push_back(fmt::format("extension \"{}\" must be a bare suffix without '.', '/' or control "
-                                           "characters (e.g. \"pyc\")",
-                                           e.extension));
+            fail("extension", fmt::format("extension {} must be a bare suffix without '.', '/' or control "
+                                          "characters (e.g. \"pyc\")",
+                                          in_quotes(e.extension)));
     }
 
     if (e.interpreter.empty()) {
-        if (e.preset.empty()) problems.push_back("no interpreter (set `interpreter`)");
+        if (e.preset.empty()) fail({}, "no interpreter (set `interpreter`)");
     } else if (e.interpreter.front() != '/')
-        problems.push_back(fmt::format("interpreter \"{}\" is not an absolute path", e.interpreter));
+        fail("interpreter", fmt::format("interpreter {} is not an absolute path", in_quotes(e.interpreter)));
     else if (has_control(e.interpreter))
-        problems.push_back(fmt::format("interpreter \"{}\" contains a control character", e.interpreter));
+        fail("interpreter", fmt::format("interpreter {} contains a control character", in_quotes(e.interpreter)));
 
     if (problems.empty()) {
         auto reg = encode_register(e);
-        if (!reg)
-            problems.push_back("no delimiter character is free: the name, extension and interpreter use all of them");
+        if (!reg) fail({}, "no delimiter character is free: the name, extension and interpreter use all of them");
         else if (reg->size() > kMaxRegisterLength)
-            problems.push_back(fmt::format("register string is {} bytes (the kernel takes at most {})", reg->size(),
-                                           kMaxRegisterLength));
+            fail({}, fmt::format("register string is {} bytes (the kernel takes at most {})", reg->size(),
+                                 kMaxRegisterLength));
     }
     return problems;
+}
+
+std::vector<std::string> validate(const Entry& e) {
+    std::vector<std::string> messages;
+    for (auto& p : validate_keyed(e)) messages.push_back(std::move(p.message));
+    return messages;
 }
 
 } // namespace binfmt

@@ -44,3 +44,36 @@ TEST_CASE("binfmtctl's exit codes for the bus's own errors") {
     CHECK(binfmtctl::report_error(sdbus::Error("org.freedesktop.DBus.Error.UnknownMethod", "")) == 1);
     CHECK(binfmtctl::report_error(sdbus::Error("org.example.Whatever", "")) == 1);
 }
+
+TEST_CASE("hints never contradict the call or the message", "[api-errors]") {
+    using binfmt::CallOptions;
+    using binfmt::hint_for;
+    const CallOptions plain{}, replace{.replace = true}, persist{.persist = true}, file{.file = true};
+    const std::string_view defined = "entry \"x\" is already defined (runtime); pass replace to overwrite it";
+    CHECK(hint_for(ApiErrorCode::AlreadyExists, defined, plain).find("--replace") != std::string_view::npos);
+    CHECK(hint_for(ApiErrorCode::AlreadyExists, defined, replace).find("--replace") == std::string_view::npos);
+    for (std::string_view outranked : {"entry \"x\" was not registered: \"/etc/binfmtd.d/x.toml\" takes precedence "
+                                       "over \"/run/binfmtd.d/x.toml\"",
+                                       "the kernel has an entry \"x\" that binfmtd does not manage; binfmtd never "
+                                       "replaces it"})
+        for (const CallOptions& call : {plain, replace}) {
+            INFO(outranked);
+            CHECK(hint_for(ApiErrorCode::AlreadyExists, outranked, call).find("--replace") == std::string_view::npos);
+        }
+    const std::string_view loop = "interpreter \"/opt/a\": too many levels of symbolic links";
+    CHECK(hint_for(ApiErrorCode::UnsafeInterpreter, loop, plain).find("owned by root") == std::string_view::npos);
+    CHECK(hint_for(ApiErrorCode::UnsafeInterpreter, loop, plain).find("symlink loop") != std::string_view::npos);
+    CHECK(hint_for(ApiErrorCode::UnsafeInterpreter, "interpreter \"/opt/a\" is not executable", plain)
+              .find("owned by root") == std::string_view::npos);
+    CHECK(hint_for(ApiErrorCode::UnsafeInterpreter, "\"/opt\" is writable by group or others (mode 0777)", plain) ==
+          binfmt::api_error(ApiErrorCode::UnsafeInterpreter).hint);
+    CHECK(hint_for(ApiErrorCode::NativeConflict, "magic ... would capture", {.force = true}).empty());
+    CHECK(hint_for(ApiErrorCode::ReadOnly, "cannot write \"/run/binfmtd.d/x.toml\": Read-only file system", plain)
+              .find("--persist") == std::string_view::npos);
+    CHECK(hint_for(ApiErrorCode::ReadOnly, "cannot write \"/etc/binfmtd.d/x.toml\": Read-only file system", persist)
+              .find("without --persist") != std::string_view::npos);
+    CHECK(hint_for(ApiErrorCode::InvalidEntry, "entry \"x\": magic is empty", plain).find("validate FILE") ==
+          std::string_view::npos);
+    CHECK(hint_for(ApiErrorCode::InvalidEntry, "entry \"x\": magic is empty", file).find("validate FILE") !=
+          std::string_view::npos);
+}

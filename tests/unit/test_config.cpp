@@ -232,3 +232,132 @@ TEST_CASE("the trust rules judge the file that is read, through a symlink too", 
     CHECK(has_diag(c, "link.toml: writable by group or others (mode 0666), ignoring"));
     CHECK(find(c, "f"));
 }
+
+namespace {
+// The diagnostic whose text holds `text`, or nullptr.
+const Diagnostic* diag(const Config& c, std::string_view text) {
+    for (auto& d : c.diagnostics)
+        if (d.str().find(text) != std::string::npos) return &d;
+    return nullptr;
+}
+} // namespace
+
+TEST_CASE("a semantic error points at its key's line and column, not the table header", "[config][positions]") {
+    TempRoot r;
+    r.write("etc/binfmtd.d/a.toml", R"([masklen]
+magic = 'ABC'
+  mask = '\xff\xff'
+interpreter = "/bin/x"
+
+[relative]
+extension = "r"
+    interpreter = "bin/x"
+
+[dotted]
+extension = "a.b"
+interpreter = "/bin/x"
+
+[toolong]
+magic = 'AB'
+offset = 255
+interpreter = "/bin/x"
+
+[wrongtype]
+extension = "w"
+interpreter = "/bin/x"
+enabled = 1
+
+[nointerp]
+extension = "n"
+)");
+    Config c = r.load();
+    auto at = [&](std::string_view text) -> std::pair<int, int> {
+        const Diagnostic* d = diag(c, text);
+        INFO(text);
+        REQUIRE(d);
+        return {d->where.line, d->where.column};
+    };
+    CHECK(at("[masklen] mask is 2 bytes but magic is 3 bytes") == std::pair{3, 3});
+    CHECK(at("[relative] interpreter \"bin/x\" is not an absolute path") == std::pair{8, 5});
+    CHECK(at("[dotted] extension \"a.b\" must be a bare suffix") == std::pair{11, 1});
+    CHECK(at("[toolong] offset 255 + magic length 2") == std::pair{16, 1});
+    CHECK(at("[wrongtype] `enabled` must be true or false") == std::pair{22, 1});
+    // A problem of the definition as a whole stays at its header.
+    CHECK(at("[nointerp] no interpreter") == std::pair{24, 1});
+}
+
+TEST_CASE("an unknown key gets a did-you-mean when it is a slip", "[config][did-you-mean]") {
+    TempRoot r;
+    r.write("etc/binfmtd.d/a.toml", "[x]\nextension = \"x\"\ninterpeter = \"/bin/x\"\n[y]\nextension = \"y\"\n"
+                                    "interpreter = \"/bin/y\"\ncolour = \"red\"\n[z]\nmgaic = 'AB'\n");
+    Config c = r.load();
+    const Diagnostic* x = diag(c, "[x] unknown key \"interpeter\"; did you mean `interpreter`?");
+    REQUIRE(x);
+    CHECK(x->where.line == 3);
+    const Diagnostic* y = diag(c, "[y] unknown key \"colour\" (known: preset, magic,");
+    REQUIRE(y);
+    CHECK(y->message.find("did you mean") == std::string::npos);
+    CHECK(diag(c, "[z] unknown key \"mgaic\"; did you mean `magic`?"));
+}
+
+TEST_CASE("names and values with control characters are escaped in diagnostics", "[config][escape]") {
+    TempRoot r;
+    r.write("etc/binfmtd.d/a.toml",
+            "[\"evil\\n<0>forged\"]\nextension = \"e\"\ninterpreter = \"/bin/x\"\n"
+            "[\"red\\u001b[31m\"]\nextension = \"r\\u001b\"\ninterpreter = \"/bin/\\u009b\"\n"
+            "[\"back\\\\slash\"]\nextension = \"b\"\ninterpreter = \"/bin/x\"\n\"bogus\\u0007\" = 1\n");
+    Config c = r.load();
+    CHECK(c.entries.empty());
+    for (auto& d : c.diagnostics) {
+        INFO(d.str());
+        for (char ch : d.str()) CHECK((static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f));
+    }
+    CHECK(diag(c, "[evil\\x0a<0>forged] entry name \"evil\\x0a<0>forged\" contains a space or control character"));
+    CHECK(diag(c, "[red\\x1b[31m]"));
+    CHECK(diag(c, "extension \"r\\x1b\" must be a bare suffix"));
+    CHECK(diag(c, "[back\\\\slash] unknown key \"bogus\\x07\""));
+    // The entry names themselves are kept as they are: only their rendering is escaped.
+    CHECK(c.invalid_entries.count("evil\n<0>forged") == 1);
+}
+
+TEST_CASE("validate's arguments rank as one directory would: the later one wins", "[config][validate]") {
+    TempRoot r;
+    auto first = r.write("first.toml", "[a]\nextension = \"first\"\ninterpreter = \"/bin/x\"\n");
+    auto second = r.write("second.toml", "[a]\nextension = \"second\"\ninterpreter = \"/bin/x\"\n");
+    LoadOptions drafts;
+    drafts.check_trust = false;
+    Config c = load_config_paths({second.string(), first.string()}, drafts);
+    REQUIRE(find(c, "a"));
+    CHECK(find(c, "a")->extension == "first");
+    const Diagnostic* loser = diag(c, "[a] overridden by the definition in \"" + first.string() + "\"");
+    REQUIRE(loser);
+    CHECK(loser->where.file == second.string());
+    CHECK(loser->severity == Severity::Info);
+    c = load_config_paths({first.string(), second.string()}, drafts);
+    CHECK(find(c, "a")->extension == "second");
+}
+
+TEST_CASE("validate judges a file in a standard directory by the ownership rule, a draft on its content",
+          "[config][validate]") {
+    TempRoot r;
+    auto inside = r.write("etc/binfmtd.d/open.toml", "[o]\nextension = \"o\"\ninterpreter = \"/bin/x\"\n", 0666);
+    auto draft = r.write("draft.toml", "[d]\nextension = \"d\"\ninterpreter = \"/bin/x\"\n", 0666);
+    LoadOptions opts;
+    opts.check_trust = false;
+    opts.untrusted = Severity::Error;
+    opts.trusted_dirs = config_dirs(r.dir.string());
+    Config c = load_config_paths({inside.string(), draft.string()}, opts);
+    CHECK_FALSE(find(c, "o"));
+    CHECK(find(c, "d"));
+    CHECK(c.has_errors());
+    const Diagnostic* d = diag(c, "writable by group or others (mode 0666), ignoring");
+    REQUIRE(d);
+    CHECK(d->severity == Severity::Error);
+    // The directory given itself, and a path to it through "..", count as inside.
+    c = load_config_paths({(r.dir / "etc/binfmtd.d").string()}, opts);
+    CHECK(c.has_errors());
+    c = load_config_paths({(r.dir / "run/../etc/binfmtd.d/open.toml").string()}, opts);
+    CHECK(c.has_errors());
+    CHECK(in_dirs(inside.string(), false, opts.trusted_dirs));
+    CHECK_FALSE(in_dirs(draft.string(), false, opts.trusted_dirs));
+}

@@ -28,6 +28,24 @@ TEST_CASE("names the kernel refuses", "[validate]") {
     CHECK(check_name("qemu-aarch64").empty());
 }
 
+TEST_CASE("names that would act on a terminal or a log are refused, and the refusal quotes them escaped",
+          "[validate][escape]") {
+    for (const char* bad : {"a\nb", "esc\x1b[31m", "del\x7f", "c1\xc2\x9bx", "rtl\xe2\x80\xaex", "bytes\xff"}) {
+        INFO(bad);
+        const std::string why = check_name(bad);
+        CHECK(why.find("control character") != std::string::npos);
+        for (char c : why) CHECK(static_cast<unsigned char>(c) >= 0x20);
+    }
+    CHECK(check_name("a\nb") == "entry name \"a\\x0ab\" contains a space or control character");
+    CHECK(check_name("caf\xc3\xa9").empty()); // printable UTF-8 is a name like any other
+    Entry e = valid();
+    e.interpreter = "/usr/bin/\xc2\x85x"; // U+0085, NEL
+    CHECK(mentions(validate(e), "interpreter \"/usr/bin/\\xc2\\x85x\" contains a control character"));
+    auto keyed = validate_keyed(e);
+    REQUIRE(keyed.size() == 1);
+    CHECK(keyed[0].key == "interpreter");
+}
+
 TEST_CASE("magic limits", "[validate]") {
     Entry e = valid();
     e.mask = {1, 2};

@@ -1,5 +1,6 @@
 // The checks an entry passes before it may be registered: its preset's interpreter found,
-// the interpreter's trust, the native guard, the host's own architecture family.
+// the interpreter's trust, the native guard, the host's own architecture family. The daemon
+// decides with it and `binfmtctl validate` reports with it, so the two cannot disagree.
 #pragma once
 
 #include "native.hpp"
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace binfmtd {
+namespace binfmt {
 
 // "device:inode" of the file `path` names now (following links), "" when there is none: what an
 // F registration pins, compared by identity, never by name.
@@ -32,4 +33,4 @@ private:
     std::vector<binfmt::NativeSample> native_;
 };
 
-} // namespace binfmtd
+} // namespace binfmt

@@ -1,5 +1,6 @@
 #include "entry_checker.hpp"
 
+#include "escape.hpp"
 #include "matcher.hpp"
 #include "presets.hpp"
 #include "trust.hpp"
@@ -11,10 +12,10 @@
 #include <optional>
 #include <sys/stat.h>
 
-namespace binfmtd {
+namespace binfmt {
 
 using binfmt::Verdict;
-using Kind = Verdict::Kind;
+using VerdictKind = Verdict::Kind;
 
 namespace {
 const binfmt::Preset* preset_of(const binfmt::Entry& e) {
@@ -33,7 +34,7 @@ binfmt::Entry EntryChecker::with_interpreter(const binfmt::Entry& entry) const {
     binfmt::Entry e = entry;
     if (const auto* preset = preset_of(e); preset && e.interpreter.empty())
         if (auto found = binfmt::find_interpreter(*preset, [](const std::string& p) {
-                return binfmt::check_interpreter(p).kind != Kind::Missing;
+                return binfmt::check_interpreter(p).kind != VerdictKind::Missing;
             }))
             e.interpreter = *found;
     return e;
@@ -42,19 +43,22 @@ binfmt::Entry EntryChecker::with_interpreter(const binfmt::Entry& entry) const {
 Verdict EntryChecker::check(const binfmt::Entry& e) const {
     const binfmt::Preset* preset = preset_of(e);
     if (preset && preset->family == host_family_)
-        return {Kind::Disabled, fmt::format("preset \"{}\" is the host's own architecture family ({}), not registered",
-                                            e.preset, host_family_)};
+        return {VerdictKind::Disabled,
+                fmt::format("preset {} is the host's own architecture family ({}), not registered",
+                            binfmt::in_quotes(e.preset), host_family_)};
     if (preset && e.interpreter.empty())
-        return {Kind::Missing, fmt::format("no interpreter for preset \"{}\" is installed (looked for {})", e.preset,
-                                           fmt::join(binfmt::interpreter_candidates(*preset), ", "))};
+        return {VerdictKind::Missing,
+                fmt::format("no interpreter for preset {} is installed (looked for {})", binfmt::in_quotes(e.preset),
+                            fmt::join(binfmt::interpreter_candidates(*preset), ", "))};
     if (preset)
-        if (auto problems = binfmt::validate(e); !problems.empty()) return {Kind::Invalid, problems.front()};
+        if (auto problems = binfmt::validate(e); !problems.empty()) return {VerdictKind::Invalid, problems.front()};
     if (auto trust = binfmt::check_interpreter(e.interpreter); !trust.ok()) return trust;
     if (!e.force)
         if (auto what = binfmt::captured_native(e, native_); !what.empty())
-            return {Kind::Native, fmt::format("magic \"{}\" would capture native executables ({}); refusing (set "
-                                              "force = true to override)",
-                                              binfmt::printable(e.magic), what)};
+            return {VerdictKind::Native,
+                    fmt::format("magic \"{}\" would capture native executables ({}); refusing (set "
+                                "force = true to override)",
+                                binfmt::printable(e.magic), what)};
     return {};
 }
 
@@ -65,12 +69,12 @@ std::string file_identity(const std::string& path) {
 }
 
 binfmt::Desired EntryChecker::desire(const binfmt::Entry& entry) const {
-    binfmt::Desired d{entry, {Kind::Disabled, {}}, {}};
+    binfmt::Desired d{entry, {VerdictKind::Disabled, {}}, {}};
     if (!entry.enabled && entry.preset.empty()) return d;
     d.entry = with_interpreter(entry);
     Verdict v = check(d.entry);
-    if (v.kind == Kind::Disabled) d.entry.enabled = false;
-    if (!d.entry.enabled && v.kind != Kind::Disabled) return d;
+    if (v.kind == VerdictKind::Disabled) d.entry.enabled = false;
+    if (!d.entry.enabled && v.kind != VerdictKind::Disabled) return d;
     d.verdict = std::move(v);
     if (d.verdict.ok()) d.pinned = file_identity(d.entry.interpreter);
     if (!d.pinned.empty()) {
@@ -82,4 +86,4 @@ binfmt::Desired EntryChecker::desire(const binfmt::Entry& entry) const {
     return d;
 }
 
-} // namespace binfmtd
+} // namespace binfmt
