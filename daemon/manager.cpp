@@ -77,11 +77,25 @@ binfmt::EntryRecord Manager::info(const binfmt::PlannedEntry& pe) const {
     i.error = pe.error;
     i.origin = pe.origin == files_.path(pe.name, false) ? "runtime" : pe.origin;
 
+    i.adopted = pe.adopted;
+
     const binfmt::Entry* e = nullptr;
     auto k = last_.kernel.find(pe.name);
-    if (auto d = last_.defined.find(pe.name); d != last_.defined.end()) e = &d->second;
+    const auto d = last_.defined.find(pe.name);
+    if (d != last_.defined.end()) e = &d->second;
     else if (k != last_.kernel.end()) e = &k->second.entry;
+    if (d != last_.defined.end() && k != last_.kernel.end() && !k->second.entry.same_registration(d->second)) {
+        // The definition is not what the kernel runs: say what does.
+        const binfmt::Entry& ke = k->second.entry;
+        i.kernel_interpreter = ke.interpreter;
+        i.kernel_flags = ke.flags.kernel_string();
+        i.kernel_magic = ke.magic;
+        i.kernel_mask = ke.mask;
+        i.kernel_offset = ke.offset;
+    }
     if (e) {
+        if (e->origin.line > 0) i.origin_line = static_cast<std::uint32_t>(e->origin.line);
+        i.priority = e->priority;
         i.kind = std::string(binfmt::kind_name(e->kind));
         i.interpreter = e->interpreter;
         i.magic = e->magic;
