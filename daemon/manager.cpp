@@ -2,6 +2,7 @@
 
 #include "api_error.hpp"
 #include "diagnostic_json.hpp"
+#include "entry_diff.hpp"
 #include "entry_record_json.hpp"
 #include "log.hpp"
 #include "matcher.hpp"
@@ -163,11 +164,20 @@ Result<binfmt::Entry> Manager::checked(const std::string& name, const binfmt::Sp
     e.force = e.force || opt.force;
 
     const binfmt::PlannedEntry* existing = planned(name);
-    if (existing && existing->state == binfmt::State::Foreign)
-        return Failure{Code::AlreadyExists, fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage; "
-                                                        "binfmtd never replaces it",
-                                                        name)};
-    if (existing && !opt.replace)
+    const bool foreign = existing && existing->state == binfmt::State::Foreign;
+    if (foreign) {
+        // An identical one is adopted (nothing is written); binfmtd never replaces another's.
+        const auto k = last_.kernel.find(name);
+        const binfmt::Entry want = reconciler_.checker().with_interpreter(e);
+        if (k == last_.kernel.end() || !k->second.entry.same_registration(want))
+            return Failure{Code::AlreadyExists,
+                           fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage and that differs "
+                                       "({}); binfmtd never replaces it",
+                                       name,
+                                       k == last_.kernel.end() ? std::string("it is gone")
+                                                               : binfmt::describe_differences(k->second.entry, want))};
+    }
+    if (existing && !foreign && !opt.replace)
         return Failure{Code::AlreadyExists, fmt::format("entry \"{}\" is already defined ({}); pass replace to "
                                                         "overwrite it",
                                                         name, existing->origin)};
@@ -273,9 +283,12 @@ Status Manager::unregister_entry(const std::string& name, bool persist) {
     const binfmt::PlannedEntry* pe = planned(name);
     if (!pe) return Failure{Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name))};
     if (pe->state == binfmt::State::Foreign)
-        return Failure{Code::NoSuchEntry, fmt::format("entry \"{}\" is not managed by binfmtd (foreign); binfmtd "
-                                                      "never removes entries it did not register",
-                                                      name)};
+        return Failure{Code::NotManaged, fmt::format("entry \"{}\" is another tool's (foreign): no configuration "
+                                                     "defines it and binfmtd did not register it, so it never "
+                                                     "removes it",
+                                                     name)};
+    // An adopted entry is another tool's registration: only its definition goes.
+    const bool adopted = pe->adopted;
 
     for (bool where : {false, true}) {
         if (where && !persist) break;
@@ -303,7 +316,8 @@ Status Manager::unregister_entry(const std::string& name, bool persist) {
         }
         reload();
     }
-    log::info("Unregister {}{}", name, persist ? " (persist)" : "");
+    log::info("Unregister {}{}{}", name, persist ? " (persist)" : "",
+              adopted ? ": its definition only; the kernel's entry is another tool's and stays" : "");
     return {};
 }
 
