@@ -165,22 +165,23 @@ Result<binfmt::Entry> Manager::checked(const std::string& name, const binfmt::Sp
 
     const binfmt::PlannedEntry* existing = planned(name);
     const bool foreign = existing && existing->state == binfmt::State::Foreign;
-    if (foreign) {
-        // An identical one is adopted (nothing is written); binfmtd never replaces another's.
-        const auto k = last_.kernel.find(name);
-        const binfmt::Entry want = reconciler_.checker().with_interpreter(e);
-        if (k == last_.kernel.end() || !k->second.entry.same_registration(want))
-            return Failure{Code::AlreadyExists,
-                           fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage and that differs "
-                                       "({}); binfmtd never replaces it",
-                                       name,
-                                       k == last_.kernel.end() ? std::string("it is gone")
-                                                               : binfmt::describe_differences(k->second.entry, want))};
-    }
     if (existing && !foreign && !opt.replace)
         return Failure{Code::AlreadyExists, fmt::format("entry \"{}\" is already defined ({}); pass replace to "
                                                         "overwrite it",
                                                         name, existing->origin)};
+    if (foreign || (existing && existing->adopted)) {
+        // Another tool's entry: an identical definition adopts it (nothing is written), a
+        // different one would need binfmtd to replace it, which it never does.
+        const auto k = last_.kernel.find(name);
+        const binfmt::Entry want = reconciler_.checker().with_interpreter(e);
+        if (k == last_.kernel.end() || !k->second.entry.same_registration(want))
+            return Failure{Code::AlreadyExists,
+                           fmt::format("the kernel has an entry \"{}\" that binfmtd did not register{} and that "
+                                       "differs ({}); binfmtd never replaces it",
+                                       name, foreign ? "" : " (adopted while identical to its definition)",
+                                       k == last_.kernel.end() ? std::string("it is gone")
+                                                               : binfmt::describe_differences(k->second.entry, want))};
+    }
     if (files_.exists(name, opt.persist) && !files_.ours(name, opt.persist))
         return Failure{Code::AlreadyExists, fmt::format("\"{}\" exists and was not written by binfmtd; edit it instead",
                                                         files_.path(name, opt.persist))};

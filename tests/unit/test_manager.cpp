@@ -211,6 +211,13 @@ TEST_CASE("manager: Register of another tool's identical entry adopts it; Unregi
     CHECK(record.adopted);
     CHECK(record.origin == "runtime");
     CHECK(record.kernel_interpreter.empty()); // the kernel's entry is the definition
+    // Replacing it with a different definition would change another tool's entry: refused.
+    auto s = f.register_entry("theirs", f.spec(f.other, "th"), {.replace = true});
+    CHECK(code_of(s) == Code::AlreadyExists);
+    CHECK(s.failure().message.find("adopted while identical") != std::string::npos);
+    CHECK(s.failure().message.find(fmt::format("configuration {}", f.other)) != std::string::npos);
+    CHECK(f.kernel.writes.empty());
+    CHECK(f.manager->get("theirs").value().adopted);
 
     REQUIRE(f.manager->unregister_entry("theirs", false).ok());
     CHECK(f.kernel.writes.empty());
