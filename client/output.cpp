@@ -53,8 +53,11 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const s
     }
     // Every value from the daemon is shown escaped: a name or path may hold any byte.
     std::vector<Field> f{{"Name", binfmt::escape_text(e.name)},
-                         {"State", binfmt::escape_text(e.state), state_color(e.state)},
-                         {"Kind", binfmt::escape_text(e.kind)}};
+                         {"State", binfmt::escape_text(e.state), state_color(e.state)}};
+    if (e.adopted)
+        f.push_back({"Adopted", "yes: another tool registered it as defined here; binfmtd writes nothing for it and "
+                                "never changes or removes it"});
+    f.push_back({"Kind", binfmt::escape_text(e.kind)});
     if (e.kind == "extension") {
         f.push_back({"Extension", binfmt::escape_text(e.extension)});
     } else {
@@ -77,8 +80,22 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const s
                          kYellow});
     }
     f.push_back({"Enabled", e.enabled ? "yes" : "no"});
-    f.push_back({"Origin", or_dash(binfmt::escape_text(e.origin))});
+    if (e.priority != 0) f.push_back({"Priority", std::to_string(e.priority)});
+    f.push_back({"Origin", e.origin_line > 0 ? fmt::format("{}:{}", binfmt::escape_text(e.origin), e.origin_line)
+                                             : or_dash(binfmt::escape_text(e.origin))});
     if (!e.error.empty()) f.push_back({"Error", binfmt::escape_text(e.error), kRed});
+    if (!e.kernel_interpreter.empty()) {
+        // The definition above is not what the kernel has under this name; this is.
+        if (e.kernel_magic.empty()) {
+            f.push_back({"Kernel kind", "extension"});
+        } else {
+            f.push_back({"Kernel magic", binfmt::printable(e.kernel_magic)});
+            f.push_back({"Kernel mask", e.kernel_mask.empty() ? "-" : binfmt::printable(e.kernel_mask)});
+            f.push_back({"Kernel offset", std::to_string(e.kernel_offset)});
+        }
+        f.push_back({"Kernel interpreter", binfmt::escape_text(e.kernel_interpreter)});
+        f.push_back({"Kernel flags", or_dash(e.kernel_flags)});
+    }
     print_fields(f);
 }
 
@@ -105,6 +122,7 @@ void print_summary(const std::string& describe_json) {
     // Counts in a fixed order, the usual states first, then any state this client does not know.
     constexpr std::array<std::string_view, 5> kStates{"active", "disabled", "pending", "failed", "foreign"};
     std::map<std::string, std::size_t> counts;
+    std::size_t adopted = 0;
     std::vector<Field> failed;
     const nlohmann::json entries = doc.contains("entries") && doc["entries"].is_array() ? doc["entries"]
                                                                                         : nlohmann::json::array();
@@ -112,6 +130,7 @@ void print_summary(const std::string& describe_json) {
         if (!e.is_object()) continue;
         const std::string state = text(e, "state");
         ++counts[state];
+        if (auto a = e.find("adopted"); a != e.end() && a->is_boolean() && a->get<bool>()) ++adopted;
         if (state == "failed")
             failed.push_back({"Failed",
                               fmt::format("{}: {}", binfmt::escape_text(text(e, "name")),
@@ -136,7 +155,9 @@ void print_summary(const std::string& describe_json) {
         f.push_back(enabled ? Field{"Kernel", "enabled"}
                             : Field{"Kernel", "disabled (its status is 0): no entry runs", kRed});
     }
-    f.push_back({"Entries", parts.empty() ? "0" : fmt::format("{} ({})", entries.size(), fmt::join(parts, ", "))});
+    f.push_back({"Entries", parts.empty() ? "0"
+                                          : fmt::format("{} ({}){}", entries.size(), fmt::join(parts, ", "),
+                                                        adopted ? fmt::format("; {} adopted", adopted) : "")});
     f.insert(f.end(), failed.begin(), failed.end());
     // The configuration's problems, as `binfmtctl validate` prints them.
     const auto diags = doc.find("diagnostics");

@@ -2,6 +2,7 @@
 
 #include "api_error.hpp"
 #include "diagnostic_json.hpp"
+#include "entry_diff.hpp"
 #include "entry_record_json.hpp"
 #include "log.hpp"
 #include "matcher.hpp"
@@ -78,11 +79,25 @@ binfmt::EntryRecord Manager::info(const binfmt::PlannedEntry& pe) const {
     i.error = pe.error;
     i.origin = pe.origin == files_.path(pe.name, false) ? "runtime" : pe.origin;
 
+    i.adopted = pe.adopted;
+
     const binfmt::Entry* e = nullptr;
     auto k = last_.kernel.find(pe.name);
-    if (auto d = last_.defined.find(pe.name); d != last_.defined.end()) e = &d->second;
+    const auto d = last_.defined.find(pe.name);
+    if (d != last_.defined.end()) e = &d->second;
     else if (k != last_.kernel.end()) e = &k->second.entry;
+    if (d != last_.defined.end() && k != last_.kernel.end() && !k->second.entry.same_registration(d->second)) {
+        // The definition is not what the kernel runs: say what does.
+        const binfmt::Entry& ke = k->second.entry;
+        i.kernel_interpreter = ke.interpreter;
+        i.kernel_flags = ke.flags.kernel_string();
+        i.kernel_magic = ke.magic;
+        i.kernel_mask = ke.mask;
+        i.kernel_offset = ke.offset;
+    }
     if (e) {
+        if (e->origin.line > 0) i.origin_line = static_cast<std::uint32_t>(e->origin.line);
+        i.priority = e->priority;
         i.kind = std::string(binfmt::kind_name(e->kind));
         i.interpreter = e->interpreter;
         i.magic = e->magic;
@@ -150,15 +165,12 @@ Result<Manager::Checked> Manager::checked(const std::string& name, const binfmt:
     e.force = e.force || opt.force;
 
     const binfmt::PlannedEntry* existing = planned(name);
-    if (existing && existing->state == binfmt::State::Foreign)
-        return Failure{Code::AlreadyExists, fmt::format("the kernel has an entry \"{}\" that binfmtd does not manage; "
-                                                        "binfmtd never replaces it",
-                                                        name)};
+    const bool foreign = existing && existing->state == binfmt::State::Foreign;
     // A file binfmtd's own would lose to decides. Checked here, before anything is written: a
     // refused call must not register the entry for a moment.
     const std::string ours = files_.path(name, opt.persist);
-    if (existing && !existing->origin.empty() && existing->origin != "runtime" && existing->origin != ours &&
-        binfmt::takes_precedence(existing->origin, ours, config_dirs_)) {
+    if (existing && !foreign && !existing->origin.empty() && existing->origin != "runtime" &&
+        existing->origin != ours && binfmt::takes_precedence(existing->origin, ours, config_dirs_)) {
         auto defined = last_.defined.find(name);
         const bool same = defined != last_.defined.end() &&
                           reconciler_.checker().with_interpreter(e).same_registration(defined->second);
@@ -169,10 +181,23 @@ Result<Manager::Checked> Manager::checked(const std::string& name, const binfmt:
                                    name, existing->origin, ours,
                                    same ? " and defines it just so" : ", with another definition")};
     }
-    if (existing && !opt.replace)
+    if (existing && !foreign && !opt.replace)
         return Failure{Code::AlreadyExists, fmt::format("entry \"{}\" is already defined ({}); pass replace to "
                                                         "overwrite it",
                                                         name, existing->origin)};
+    if (foreign || (existing && existing->adopted)) {
+        // Another tool's entry: an identical definition adopts it (nothing is written), a
+        // different one would need binfmtd to replace it, which it never does.
+        const auto k = last_.kernel.find(name);
+        const binfmt::Entry want = reconciler_.checker().with_interpreter(e);
+        if (k == last_.kernel.end() || !k->second.entry.same_registration(want))
+            return Failure{Code::AlreadyExists,
+                           fmt::format("the kernel has an entry \"{}\" that binfmtd did not register{} and that "
+                                       "differs ({}); binfmtd never replaces it",
+                                       name, foreign ? "" : " (adopted while identical to its definition)",
+                                       k == last_.kernel.end() ? std::string("it is gone")
+                                                               : binfmt::describe_differences(k->second.entry, want))};
+    }
     if (files_.exists(name, opt.persist) && !files_.ours(name, opt.persist))
         return Failure{Code::AlreadyExists, fmt::format("\"{}\" exists and was not written by binfmtd; edit it instead",
                                                         files_.path(name, opt.persist))};
@@ -276,9 +301,12 @@ Status Manager::unregister_entry(const std::string& name, bool persist) {
     const binfmt::PlannedEntry* pe = planned(name);
     if (!pe) return Failure{Code::NoSuchEntry, fmt::format("no entry named \"{}\"", shorten(name))};
     if (pe->state == binfmt::State::Foreign)
-        return Failure{Code::NoSuchEntry, fmt::format("entry \"{}\" is not managed by binfmtd (foreign); binfmtd "
-                                                      "never removes entries it did not register",
-                                                      name)};
+        return Failure{Code::NotManaged, fmt::format("entry \"{}\" is another tool's (foreign): no configuration "
+                                                     "defines it and binfmtd did not register it, so it never "
+                                                     "removes it",
+                                                     name)};
+    // An adopted entry is another tool's registration: only its definition goes.
+    const bool adopted = pe->adopted;
 
     for (bool where : {false, true}) {
         if (where && !persist) break;
@@ -306,7 +334,8 @@ Status Manager::unregister_entry(const std::string& name, bool persist) {
         }
         reload();
     }
-    log::info("Unregister {}{}", name, persist ? " (persist)" : "");
+    log::info("Unregister {}{}{}", name, persist ? " (persist)" : "",
+              adopted ? ": its definition only; the kernel's entry is another tool's and stays" : "");
     return {};
 }
 

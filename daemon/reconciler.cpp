@@ -48,7 +48,8 @@ RuntimeState Reconciler::load_state() {
 }
 
 void Reconciler::save(const RuntimeState& before, const RuntimeState& after) {
-    if (after == before && store_.exists()) return; // a reconcile that changes nothing writes nothing
+    // A reconcile that changes nothing writes nothing (unless the file is in another version's format).
+    if (after == before && store_.exists() && !store_.needs_rewrite()) return;
     if (auto s = store_.save(after); !s.ok()) log::error("{}", s.failure().message);
 }
 

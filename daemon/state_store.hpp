@@ -20,15 +20,24 @@ struct RuntimeState {
     bool operator==(const RuntimeState&) const = default;
 };
 
+// state.json, version 2: {"version": 2, "owned": {NAME: {origin, pinned, pinned-path,
+// registration}}, "adopted": {NAME: {origin, registration}}, "unregistered": [NAME...]}.
+// Version 1 (no "adopted") is read as it was meant: everything in "owned" stays owned.
 class StateStore {
 public:
+    static constexpr unsigned kVersion = 2;
+
     // `root` as --root; the file is ROOT/run/binfmtd/state.json.
     explicit StateStore(const std::string& root);
 
     const std::string& path() const { return path_; }
     bool exists() const;
-    // A missing file is the empty state; a corrupt one is a failure (the caller goes on empty).
+    // A missing file is the empty state; a corrupt one is a failure (the caller goes on empty). A
+    // newer version's entries are all read as adopted: kept, never changed, never removed.
     Result<RuntimeState> load() const;
+    // Whether the last load() read a file of another version (or none): the next save() should
+    // happen even if nothing changed, so that the file is in this version's format.
+    bool needs_rewrite() const { return loaded_version_ != kVersion; }
     // Atomic replace.
     Status save(const RuntimeState& state) const;
     // Removes the temporaries of a save that a crash interrupted (the directory is binfmtd's
@@ -37,6 +46,7 @@ public:
 
 private:
     std::string path_;
+    mutable unsigned long long loaded_version_ = 0;
 };
 
 } // namespace binfmtd

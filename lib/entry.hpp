@@ -34,6 +34,10 @@ struct Location {
     std::string str() const; // "file:line:col", or "file" without a line
 };
 
+// Which kind of source a definition came from; ownership follows it (see lib/plan.hpp).
+// Binfmtd: binfmtd.d and Register's files; BinfmtD: systemd's binfmt.d; Binfmts: binfmt-support.
+enum class Source { Binfmtd, BinfmtD, Binfmts };
+
 struct Entry {
     std::string name;
     Kind kind = Kind::Magic;
@@ -52,6 +56,9 @@ struct Entry {
     // (same kind, offset, interpreter, flags as the kernel shows them, and
     // magic under mask / extension). Names are not compared.
     bool same_registration(const Entry& other) const;
+
+    Source source = Source::Binfmtd;
+    std::int32_t priority = 0; // higher wins among entries matching the same files
 };
 
 } // namespace binfmt

@@ -24,6 +24,15 @@ struct EntryRecord {
     // whether the interpreter path names another file now (by device and inode).
     std::string pinned;
     bool pinned_stale = false;
+    std::uint32_t origin_line = 0; // the definition's line in origin, 0 when it has none
+    std::int32_t priority = 0;
+    bool adopted = false; // another tool's entry, identical to the definition: binfmtd never touches it
+    // The kernel's entry when it is not the definition (a failed or pending one, another tool's
+    // that differs). All empty (kernel_interpreter "", kernel_offset 0) when the kernel's entry
+    // is the definition or there is none: a kernel entry always has an interpreter.
+    std::string kernel_interpreter, kernel_flags;
+    Bytes kernel_magic, kernel_mask;
+    std::uint32_t kernel_offset = 0;
 
     bool operator==(const EntryRecord&) const = default;
 };
@@ -51,7 +60,15 @@ inline constexpr std::tuple kEntryFields{EntryField{"name", &EntryRecord::name},
                                          EntryField{"origin", &EntryRecord::origin},
                                          EntryField{"error", &EntryRecord::error},
                                          EntryField{"pinned", &EntryRecord::pinned},
-                                         EntryField{"pinned-stale", &EntryRecord::pinned_stale}};
+                                         EntryField{"pinned-stale", &EntryRecord::pinned_stale},
+                                         EntryField{"origin-line", &EntryRecord::origin_line},
+                                         EntryField{"priority", &EntryRecord::priority},
+                                         EntryField{"adopted", &EntryRecord::adopted},
+                                         EntryField{"kernel-interpreter", &EntryRecord::kernel_interpreter},
+                                         EntryField{"kernel-flags", &EntryRecord::kernel_flags},
+                                         EntryField{"kernel-magic", &EntryRecord::kernel_magic},
+                                         EntryField{"kernel-mask", &EntryRecord::kernel_mask},
+                                         EntryField{"kernel-offset", &EntryRecord::kernel_offset}};
 
 // Calls visit(key, value) for every field of `record` in table order; the value is a
 // reference to the member, const when the record is.

@@ -1,5 +1,6 @@
 #include "plan.hpp"
 
+#include "entry_diff.hpp"
 #include "paths.hpp"
 #include "register_string.hpp"
 
@@ -31,16 +32,20 @@ struct Planner {
         auto it = in.kernel.find(name);
         return it == in.kernel.end() ? nullptr : &it->second;
     }
-    bool owns(const std::string& name) const { return in.owned.count(name) != 0; }
 
-    void report(const std::string& name, State state, std::string origin, std::string error = {}) {
-        plan.entries.push_back({name, state, std::move(error), std::move(origin)});
+    void report(const std::string& name, State state, std::string origin, std::string error = {},
+                bool adopted = false) {
+        plan.entries.push_back({name, state, std::move(error), std::move(origin), adopted});
     }
     // `pin`: where the pinned file's identity and path are taken from (what was registered before,
     // or what is there now).
-    template <typename Pin>
-    void own(const std::string& name, const std::string& origin, const Pin& pin, const std::string& registration) {
-        plan.owned[name] = {name, origin, pin.pinned, registration, pin.pinned_path};
+    template <typename Pin> void own(const std::string& name, const std::string& origin, const Pin& pin,
+                                     const std::string& registration, bool adopted = false) {
+        plan.owned[name] = {name, origin, pin.pinned, registration, pin.pinned_path, adopted};
+    }
+    // Another tool's entry: what it pins is not known here (the client asks the kernel).
+    void adopt(const std::string& name, const std::string& origin, const std::string& registration) {
+        plan.owned[name] = {name, origin, {}, registration, {}, true};
     }
     void own(const Owned& o) { plan.owned[o.name] = o; }
     static std::string line_of(const Entry& e) { return encode_register(e).value_or(std::string()); }
@@ -58,41 +63,49 @@ struct Planner {
         const Entry& e = d.entry;
         const std::string& origin = e.origin.file;
         const KernelEntry* k = kernel(e.name);
-        const bool mine = owns(e.name);
+        const Owned* had = owned(e.name);
+        const bool mine = had && !had->adopted; // binfmtd's to change and to remove
+        const bool was_adopted = k && had && had->adopted;
 
         using K = Verdict::Kind;
         switch (d.verdict.kind) {
         case K::Ok: break;
         case K::Missing:
             // A registered entry keeps working (an F entry pins its file) while we wait.
-            if (k && mine) own(e.name, origin, *owned(e.name), owned(e.name)->registration);
-            report(e.name, State::Pending, origin, d.verdict.reason);
+            if (k && had) own(e.name, origin, *had, had->registration, had->adopted);
+            report(e.name, State::Pending, origin, d.verdict.reason, was_adopted);
             return;
         case K::Disabled:
         case K::Unsafe:
         case K::Native:
         case K::Invalid:
             if (k && mine) remove(e.name);
-            report(e.name, d.verdict.kind == K::Disabled ? State::Disabled : State::Failed, origin, d.verdict.reason);
+            report(e.name, d.verdict.kind == K::Disabled ? State::Disabled : State::Failed, origin,
+                   k && !mine ? fmt::format("{}; the kernel's entry of that name is another tool's and stays",
+                                            d.verdict.reason)
+                              : d.verdict.reason);
             return;
         }
-        const Owned* had = owned(e.name);
-        const bool repin = had && e.flags.fix_binary && !had->pinned.empty() && !d.pinned.empty() &&
+        const bool repin = mine && e.flags.fix_binary && !had->pinned.empty() && !d.pinned.empty() &&
                            had->pinned != d.pinned;
         if (k && k->entry.same_registration(e) && !repin) {
-            // Adopt an identical one (what we registered before is as good a line as a new one).
-            const std::string& line = had && !had->registration.empty() ? had->registration : line_of(e);
-            if (had && !had->pinned.empty()) own(e.name, origin, *had, line);
-            else own(e.name, origin, d, line);
+            // Nothing to write. Another tool's entry is adopted when only binfmtd's own files define
+            // it; binfmt.d and binfmts declare theirs, so binfmtd manages them whoever wrote them.
+            const bool adopted = !mine && e.source == Source::Binfmtd;
+            if (adopted) adopt(e.name, origin, line_of(e));
+            else if (mine && !had->pinned.empty()) // what we registered is as good a line as a new one
+                own(e.name, origin, *had, had->registration.empty() ? line_of(e) : had->registration);
+            else own(e.name, origin, d, mine && !had->registration.empty() ? had->registration : line_of(e));
             report(e.name, k->enabled ? State::Active : State::Disabled, origin,
-                   k->enabled ? std::string() : "disabled in the kernel");
+                   k->enabled ? std::string() : "disabled in the kernel", adopted);
             return;
         }
         if (k && !mine) {
             report(e.name, State::Failed, origin,
-                   fmt::format("the kernel already has an entry \"{}\" that binfmtd did not register and that "
-                               "differs; remove it (echo -1 > .../{}) or rename this entry",
-                               e.name, e.name));
+                   fmt::format("the kernel already has an entry \"{}\" that binfmtd did not register{} and that "
+                               "differs ({}); remove it (echo -1 > .../{}) or rename this entry",
+                               e.name, was_adopted ? " (it adopted it while identical)" : "",
+                               describe_differences(k->entry, e), e.name));
             return;
         }
         const std::string stand_in = k ? swap_out(e) : std::string();
@@ -122,23 +135,25 @@ struct Planner {
         return swapped ? stand_in.name : std::string();
     }
 
-    // Owned by us but not (validly) desired any more.
+    // Owned or adopted by us but not (validly) desired any more.
     void orphan(const Owned& o) {
         const KernelEntry* k = kernel(o.name);
         std::string why;
         if (auto it = in.invalid.find(o.name); it != in.invalid.end()) why = it->second;
         else if (in.broken_origins.count(o.origin)) why = fmt::format("{} has errors", o.origin);
         if (why.empty()) {
-            if (k) remove(o.name);
+            if (k && !o.adopted) remove(o.name);
+            else if (k) report(o.name, State::Foreign, "kernel"); // another tool's again, and it stays
             return;
         }
-        // Its definition is broken: keep what the last valid one registered, and put it
-        // back if someone took it out meanwhile.
+        // Its definition is broken: keep what the last valid one registered (or adopted), and put
+        // it back if someone took it out meanwhile (then binfmtd registered it: fully owned).
         own(o);
         if (k) {
             report(o.name, k->enabled ? State::Active : State::Disabled, o.origin,
-                   fmt::format("{}; keeping the last valid definition", why));
+                   fmt::format("{}; keeping the last valid definition", why), o.adopted);
         } else if (!o.registration.empty()) {
+            plan.owned[o.name].adopted = false;
             plan.actions.push_back({Action::Type::Restore, o.name, {}, o.registration, {}});
             report(o.name, State::Active, o.origin, fmt::format("{}; restored the last valid definition", why));
         } else {

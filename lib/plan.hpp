@@ -27,6 +27,12 @@ struct Desired {
     std::string pinned_path = {}; // that file's real path: what the kernel will name it
 };
 
+// What binfmtd answers for. Fully owned (adopted = false): binfmtd registered it, or a binfmt.d
+// or binfmts definition declares it (whoever wrote it); binfmtd changes it to follow its
+// definition and removes it when no source declares it any more. Adopted: another tool's
+// entry that was identical to its binfmtd.d (or Register) definition when found; binfmtd
+// writes nothing for it, never changes or removes it, and lets it go (foreign again) when that
+// definition goes away. Registering it again (after a flush, say) makes it fully owned.
 struct Owned {
     std::string name;
     std::string origin; // config file (or "runtime") that defined it
@@ -35,6 +41,7 @@ struct Owned {
     // flushed or removed entry is restored from it (the config's last valid state).
     std::string registration;
     std::string pinned_path = {}; // the pinned file's real path then
+    bool adopted = false;         // see above; an adopted entry's pin is not known (pinned is "")
     bool operator==(const Owned&) const = default;
 };
 
@@ -60,6 +67,7 @@ struct PlannedEntry {
     State state = State::Failed;
     std::string error;
     std::string origin;
+    bool adopted = false; // the kernel's entry is another tool's, identical to its definition
 };
 
 struct Plan {

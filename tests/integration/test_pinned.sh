@@ -43,6 +43,22 @@ assert_eq "$T/bin/foreign-interp false" "$(json 'd["pinned"] + " " + str(d["pinn
   "status --json foreign"
 [ ! -e "$T/ran-foreign" ] || fail "the probe ran the interpreter"
 
+# Adopted (another tool's, identical to a binfmtd.d definition): its pin is asked of the kernel too.
+register_by_hand ":adopted:M::\\x7fBFMado::$T/bin/foreign-interp:F"
+conf adopted.toml <<TOML
+[adopted]
+magic = '\\x7fBFMado'
+interpreter = "$T/bin/foreign-interp"
+fix-binary = true
+TOML
+expect_ctl 0 reload
+assert_eq true "$(entry_field adopted adopted)" "GetEntry adopted adopted"
+assert_eq "" "$(entry_field adopted pinned)" "GetEntry adopted pinned (unknown to binfmtd)"
+expect_ctl 0 status adopted
+assert_contains "$CTL_OUT" "Adopted: yes" "status adopted"
+assert_contains "$CTL_OUT" "Pinned: $T/bin/foreign-interp" "status adopted"
+[ ! -e "$T/ran-foreign" ] || fail "the probe ran the interpreter"
+
 # An upgrade replaces the file: the kernel still runs the old one, which no path names now.
 marker_interpreter "$T/bin/foreign-interp" "$T/ran-foreign"
 expect_ctl 0 --json status foreign
@@ -56,6 +72,11 @@ assert_contains "$CTL_OUT" "stale" "status foreign after the interpreter was rep
 marker_interpreter "$T/bin/own-interp" "$T/ran-own"
 own_fresh() { [ "$(entry_field own pinned-stale)" = false ] && [ "$(entry_field own pinned)" = "$T/bin/own-interp" ]; }
 deadline 10 own_fresh || fail "own's pin did not follow its upgraded interpreter: $(entry_field own pinned)"
+# That reconcile left the adopted entry alone: binfmtd never re-registers another tool's entry.
+assert_eq true "$(entry_field adopted adopted)" "GetEntry adopted adopted after the upgrades"
+expect_ctl 0 --json status adopted
+assert_eq "$T/bin/foreign-interp (deleted) true" "$(json 'd["pinned"] + " " + str(d["pinned-stale"]).lower()' <<<"$CTL_OUT")" \
+  "status --json adopted after its interpreter was replaced"
 
 # When another entry would run the probe first, the pin cannot be told, and binfmtctl says why.
 register_by_hand ":shadow:M::\\x7fBFMfor::$T/bin/own-interp:F"

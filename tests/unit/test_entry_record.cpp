@@ -96,6 +96,14 @@ EntryRecord sample() {
     r.error = "the kernel said \"no\" ✗";
     r.pinned = "/usr/bin/qemu-aarch64-static (deleted)";
     r.pinned_stale = true;
+    r.origin_line = 12;
+    r.priority = -3;
+    r.adopted = true;
+    r.kernel_interpreter = "/usr/libexec/qemu-binfmt/aarch64-binfmt-P";
+    r.kernel_flags = "POF";
+    r.kernel_magic = {0x7f, 'E', 'L', 'F', 0x02};
+    r.kernel_mask = {0xff, 0xff, 0xff, 0xff, 0xfc};
+    r.kernel_offset = 1;
     return r;
 }
 
@@ -201,12 +209,15 @@ TEST_CASE("the JSON form: hex bytes, the table's key order, and back to the same
     const auto ordered = binfmt::entry_to_json<nlohmann::ordered_json>(r);
     CHECK(ordered.dump() == R"({"name":"lua","kind":"magic","interpreter":"","magic":"1b4c7561","mask":"",)"
                             R"("offset":2,"extension":"","flags":"","enabled":true,"state":"active",)"
-                            R"("origin":"","error":"","pinned":"","pinned-stale":false})");
+                            R"("origin":"","error":"","pinned":"","pinned-stale":false,"origin-line":0,)"
+                            R"("priority":0,"adopted":false,"kernel-interpreter":"","kernel-flags":"",)"
+                            R"("kernel-magic":"","kernel-mask":"","kernel-offset":0})");
     // Describe's document is a plain nlohmann::json: its keys come out sorted.
     CHECK(binfmt::entry_to_json<nlohmann::json>(r).dump() ==
-          R"({"enabled":true,"error":"","extension":"","flags":"","interpreter":"","kind":"magic",)"
-          R"("magic":"1b4c7561","mask":"","name":"lua","offset":2,"origin":"","pinned":"","pinned-stale":false,)"
-          R"("state":"active"})");
+          R"({"adopted":false,"enabled":true,"error":"","extension":"","flags":"","interpreter":"",)"
+          R"("kernel-flags":"","kernel-interpreter":"","kernel-magic":"","kernel-mask":"","kernel-offset":0,)"
+          R"("kind":"magic","magic":"1b4c7561","mask":"","name":"lua","offset":2,"origin":"","origin-line":0,)"
+          R"("pinned":"","pinned-stale":false,"priority":0,"state":"active"})");
 
     CHECK(differing_keys(binfmt::entry_from_json(ordered), r) == std::set<std::string>{});
     CHECK(differing_keys(binfmt::entry_from_json(binfmt::entry_to_json<nlohmann::json>(sample())), sample()) ==

@@ -187,13 +187,80 @@ TEST_CASE("manager: Unregister with persist masks a vendor entry in /etc, never 
     CHECK(s.failure().message.find("admin.toml") != std::string::npos);
 }
 
-TEST_CASE("manager: Unregister of a foreign or unknown entry is NoSuchEntry and changes nothing", "[manager]") {
+TEST_CASE("manager: Unregister of a foreign entry is NotManaged, of an unknown one NoSuchEntry; nothing changes",
+          "[manager]") {
     Fixture f;
     f.kernel.someone_registers(":theirs:E::th::/usr/bin/theirs:");
     f.manager->reload();
-    CHECK(code_of(f.manager->unregister_entry("theirs", false)) == Code::NoSuchEntry);
+    auto s = f.manager->unregister_entry("theirs", false);
+    CHECK(code_of(s) == Code::NotManaged);
+    CHECK(s.failure().message.find("\"theirs\" is another tool's") != std::string::npos);
     CHECK(code_of(f.manager->unregister_entry("nothing", true)) == Code::NoSuchEntry);
     CHECK(f.kernel.names() == std::vector<std::string>{"theirs"});
+}
+
+TEST_CASE("manager: Register of another tool's identical entry adopts it; Unregister drops only the definition",
+          "[manager][ownership]") {
+    Fixture f;
+    f.kernel.someone_registers(fmt::format(":theirs:E::th::{}:", f.interp));
+    f.manager->reload();
+    REQUIRE(f.register_entry("theirs", f.spec(f.interp, "th")).ok());
+    CHECK(f.kernel.writes.empty());
+    CHECK(f.state("theirs") == State::Active);
+    const auto record = f.manager->get("theirs").value();
+    CHECK(record.adopted);
+    CHECK(record.origin == "runtime");
+    CHECK(record.kernel_interpreter.empty()); // the kernel's entry is the definition
+    // Replacing it with a different definition would change another tool's entry: refused.
+    auto s = f.register_entry("theirs", f.spec(f.other, "th"), {.replace = true});
+    CHECK(code_of(s) == Code::AlreadyExists);
+    CHECK(s.failure().message.find("adopted while identical") != std::string::npos);
+    CHECK(s.failure().message.find(fmt::format("configuration {}", f.other)) != std::string::npos);
+    CHECK(f.kernel.writes.empty());
+    CHECK(f.manager->get("theirs").value().adopted);
+
+    REQUIRE(f.manager->unregister_entry("theirs", false).ok());
+    CHECK(f.kernel.writes.empty());
+    CHECK(f.kernel.names() == std::vector<std::string>{"theirs"});
+    CHECK_FALSE(f.tree.exists("run/binfmtd.d/theirs.toml"));
+    CHECK(f.state("theirs") == State::Foreign);
+    CHECK_FALSE(f.manager->get("theirs").value().adopted);
+    f.restart(); // remembered: still another tool's
+    CHECK(f.state("theirs") == State::Foreign);
+    CHECK(f.kernel.writes.empty());
+}
+
+TEST_CASE("manager: a definition beside a different kernel entry shows both, and says what differs",
+          "[manager][ownership]") {
+    Fixture f;
+    f.kernel.someone_registers(":theirs:M:2:\\x01\\x02:\\xff\\xfc:/usr/bin/theirs:POF");
+    f.tree.write("etc/binfmtd.d/theirs.toml", fmt::format("# a comment\n[theirs]\nmagic = '\\x01\\x02'\n"
+                                                          "interpreter = \"{}\"\npreserve-argv0 = true\n",
+                                                          f.interp));
+    f.manager->reload();
+    const auto r = f.manager->get("theirs").value();
+    CHECK(r.state == "failed");
+    CHECK(r.error.find("offset: kernel 2, configuration 0; mask byte 1: kernel fc, configuration ff") !=
+          std::string::npos);
+    CHECK(r.error.find("flags: kernel POF, configuration P") != std::string::npos);
+    CHECK(r.interpreter == f.interp); // the definition
+    CHECK(r.origin_line == 2);
+    CHECK(r.kernel_interpreter == "/usr/bin/theirs"); // and what the kernel really has
+    CHECK(r.kernel_flags == "POF");
+    CHECK(r.kernel_magic == binfmt::Bytes{0x01, 0x02});
+    CHECK(r.kernel_mask == binfmt::Bytes{0xff, 0xfc});
+    CHECK(r.kernel_offset == 2);
+    CHECK_FALSE(r.adopted);
+    CHECK(f.manager->list().size() == 1); // one row per name
+    // Register of a differing definition says what differs too.
+    auto s = f.register_entry("other", f.spec(f.interp, "ot"));
+    REQUIRE(s.ok());
+    f.kernel.someone_registers(":dup:E::du::/usr/bin/theirs:");
+    f.manager->reload();
+    auto refused = f.register_entry("dup", f.spec(f.interp, "du"));
+    CHECK(code_of(refused) == Code::AlreadyExists);
+    CHECK(refused.failure().message.find(fmt::format("interpreter: kernel /usr/bin/theirs, configuration {}",
+                                                     f.interp)) != std::string::npos);
 }
 
 TEST_CASE("manager: matching lists enabled kernel entries in the kernel's order", "[manager]") {

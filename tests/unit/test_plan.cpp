@@ -67,7 +67,125 @@ TEST_CASE("adopts an identical registration", "[plan]") {
     Plan p = make_plan(in);
     CHECK(p.actions.empty());
     CHECK(state_of(p, "a").state == State::Disabled);
-    CHECK(p.owned.count("a"));
+    CHECK(state_of(p, "a").adopted);
+    REQUIRE(p.owned.count("a"));
+    CHECK(p.owned.at("a").adopted);
+}
+
+TEST_CASE("ownership follows the source of the definition: binfmtd's adopts, binfmt.d and binfmts manage",
+          "[plan][ownership]") {
+    for (auto [source, adopted] :
+         {std::pair{Source::Binfmtd, true}, std::pair{Source::BinfmtD, false}, std::pair{Source::Binfmts, false}}) {
+        INFO("source " << static_cast<int>(source));
+        Entry e = ext("a");
+        e.source = source;
+        e.flags.fix_binary = true;
+        PlanInput in;
+        in.desired = {{e, {}, "8:1:100", "/bin/x"}};
+        in.kernel["a"] = in_kernel(e); // written by someone else (systemd-binfmt, a script)
+        Plan p = make_plan(in);
+        CHECK(p.actions.empty()); // identical: nothing is written either way
+        CHECK(state_of(p, "a").state == State::Active);
+        CHECK(state_of(p, "a").adopted == adopted);
+        REQUIRE(p.owned.count("a"));
+        CHECK(p.owned.at("a").adopted == adopted);
+        // An adopted entry's pin is not binfmtd's to know; a managed one's is the file there now.
+        CHECK(p.owned.at("a").pinned == (adopted ? "" : "8:1:100"));
+
+        // The definition goes away: a managed entry is removed, an adopted one stays, foreign.
+        PlanInput gone;
+        gone.kernel = in.kernel;
+        gone.owned = p.owned;
+        Plan q = make_plan(gone);
+        CHECK(actions(q) == (adopted ? std::vector<std::string>{} : std::vector<std::string>{"-a"}));
+        CHECK_FALSE(q.owned.count("a"));
+        if (adopted) {
+            CHECK(state_of(q, "a").state == State::Foreign);
+            CHECK(state_of(q, "a").origin == "kernel");
+            CHECK_FALSE(state_of(q, "a").adopted);
+        }
+    }
+}
+
+TEST_CASE("an adopted entry is never changed: a definition that comes to differ fails, field by field",
+          "[plan][ownership]") {
+    PlanInput in;
+    in.desired = {{ext("a", "/bin/new"), {}, {}}};
+    in.kernel["a"] = in_kernel(ext("a", "/bin/x"));
+    in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml", {}, ":a:E::a::/bin/x:", {}, true};
+    Plan p = make_plan(in);
+    CHECK(p.actions.empty());
+    CHECK(state_of(p, "a").state == State::Failed);
+    CHECK_FALSE(state_of(p, "a").adopted);
+    CHECK(state_of(p, "a").error.find("interpreter: kernel /bin/x, configuration /bin/new") != std::string::npos);
+    CHECK(state_of(p, "a").error.find("did not register (it adopted it while identical)") != std::string::npos);
+    CHECK_FALSE(p.owned.count("a"));
+
+    // Disabled or refused: an owned entry would go; an adopted one stays where it is.
+    Entry off = ext("a");
+    off.enabled = false;
+    in.desired = {{off, {Verdict::Kind::Disabled, "unregistered"}, {}}};
+    in.kernel["a"] = in_kernel(ext("a"));
+    Plan q = make_plan(in);
+    CHECK(q.actions.empty());
+    CHECK(state_of(q, "a").state == State::Disabled);
+    CHECK(state_of(q, "a").error.find("another tool's and stays") != std::string::npos);
+
+    // Its interpreter missing: still adopted, pending, nothing written.
+    in.desired = {{ext("a"), {Verdict::Kind::Missing, "interpreter \"/bin/x\" does not exist"}, {}}};
+    Plan r = make_plan(in);
+    CHECK(r.actions.empty());
+    CHECK(state_of(r, "a").state == State::Pending);
+    CHECK(state_of(r, "a").adopted);
+    CHECK(r.owned.at("a").adopted);
+}
+
+TEST_CASE("an adopted F entry is not repinned; once binfmtd registers it, it owns it", "[plan][ownership]") {
+    Entry e = ext("f");
+    e.flags.fix_binary = true;
+    PlanInput in;
+    in.desired = {{e, {}, "8:1:200", "/bin/x"}};
+    in.kernel["f"] = in_kernel(e);
+    in.owned["f"] = {"f", "/etc/binfmtd.d/a.toml", {}, ":f:E::f::/bin/x:F", {}, true};
+    Plan p = make_plan(in);
+    CHECK(p.actions.empty());
+    CHECK(p.owned.at("f").adopted);
+
+    // Flushed: binfmtd registers it, and from then on it is binfmtd's.
+    in.kernel.clear();
+    Plan q = make_plan(in);
+    CHECK(actions(q) == std::vector<std::string>{"+f"});
+    CHECK_FALSE(q.owned.at("f").adopted);
+    CHECK(q.owned.at("f").pinned == "8:1:200");
+    CHECK_FALSE(state_of(q, "f").adopted);
+
+    // A binfmt.d definition of an adopted entry makes it managed, still without a write.
+    Entry declared = e;
+    declared.source = Source::BinfmtD;
+    in.desired = {{declared, {}, "8:1:200", "/bin/x"}};
+    in.kernel["f"] = in_kernel(e);
+    Plan r = make_plan(in);
+    CHECK(r.actions.empty());
+    CHECK_FALSE(r.owned.at("f").adopted);
+    CHECK_FALSE(state_of(r, "f").adopted);
+}
+
+TEST_CASE("an adopted entry whose file broke stays adopted; restored after a flush, it is owned", "[plan][ownership]") {
+    PlanInput in;
+    in.kernel["a"] = in_kernel(ext("a"));
+    in.owned["a"] = {"a", "/etc/binfmtd.d/a.toml", {}, ":a:E::a::/bin/x:", {}, true};
+    in.broken_origins = {"/etc/binfmtd.d/a.toml"};
+    Plan p = make_plan(in);
+    CHECK(p.actions.empty());
+    CHECK(state_of(p, "a").state == State::Active);
+    CHECK(state_of(p, "a").adopted);
+    CHECK(p.owned.at("a").adopted);
+
+    in.kernel.clear();
+    Plan q = make_plan(in);
+    REQUIRE(q.actions.size() == 1);
+    CHECK(q.actions[0].type == Action::Type::Restore);
+    CHECK_FALSE(q.owned.at("a").adopted);
 }
 
 TEST_CASE("removes owned entries the config dropped, keeps those of broken files", "[plan]") {
