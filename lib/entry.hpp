@@ -34,6 +34,9 @@ struct Location {
     std::string str() const; // "file:line:col", or "file" without a line
 };
 
+// Which kind of file defined an entry: binfmtd's own TOML, systemd's binfmt.d, binfmt-support's records.
+enum class Source { Binfmtd, BinfmtD, Binfmts };
+
 struct Entry {
     std::string name;
     Kind kind = Kind::Magic;
@@ -52,6 +55,7 @@ struct Entry {
     // (same kind, offset, interpreter, flags as the kernel shows them, and
     // magic under mask / extension). Names are not compared.
     bool same_registration(const Entry& other) const;
+    Source source = Source::Binfmtd;
 };
 
 } // namespace binfmt
