@@ -3,6 +3,7 @@
 #include "config.hpp"
 #include "diagnostic_json.hpp"
 #include "presets.hpp"
+#include "sources.hpp"
 #include "table.hpp"
 
 #include <fmt/format.h>
@@ -25,10 +26,10 @@ int verb_validate(const std::vector<std::string>& paths, const std::string& root
     binfmt::LoadOptions opts;
     binfmt::Config cfg;
     if (paths.empty()) {
-        cfg = binfmt::load_config_dirs(binfmt::config_dirs(root), opts);
+        cfg = binfmt::load_sources(root, opts);
     } else {
         opts.check_trust = false; // explicit files are drafts being checked, not loaded
-        cfg = binfmt::load_config_paths(paths, opts);
+        cfg = binfmt::load_source_paths(paths, opts);
     }
     if (out.json) {
         nlohmann::json diags = nlohmann::json::array();

@@ -71,7 +71,7 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const s
                          kYellow});
     }
     f.push_back({"Enabled", e.enabled ? "yes" : "no"});
-    f.push_back({"Origin", or_dash(e.origin)});
+    f.push_back({"Origin", e.origin_line ? fmt::format("{}:{}", e.origin, e.origin_line) : or_dash(e.origin)});
     if (!e.error.empty()) f.push_back({"Error", e.error, kRed});
     print_fields(f);
 }

@@ -2,6 +2,7 @@
 
 #include "matcher.hpp"
 #include "presets.hpp"
+#include "sources.hpp"
 #include "trust.hpp"
 #include "validate.hpp"
 
@@ -66,7 +67,13 @@ std::string file_identity(const std::string& path) {
 
 binfmt::Desired EntryChecker::desire(const binfmt::Entry& entry) const {
     binfmt::Desired d{entry, {Kind::Disabled, {}}, {}};
-    if (!entry.enabled && entry.preset.empty()) return d;
+    if (!entry.enabled && entry.preset.empty()) {
+        // A binfmts record is disabled for one reason only: nothing imported it.
+        if (entry.source == binfmt::Source::Binfmts)
+            d.verdict.reason = fmt::format("binfmt-support has not imported this record (no {}/{})",
+                                           binfmt::kBinfmtsAdminDir, entry.name);
+        return d;
+    }
     d.entry = with_interpreter(entry);
     Verdict v = check(d.entry);
     if (v.kind == Kind::Disabled) d.entry.enabled = false;

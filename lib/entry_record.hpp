@@ -20,6 +20,7 @@ struct EntryRecord {
     std::string extension, flags;
     bool enabled = false;
     std::string state, origin, error;
+    std::uint32_t origin_line = 0; // the line of `origin` that defines it (0: the whole file, or none)
     // For F entries: the file the kernel runs, as the kernel names it ("" when unknown), and
     // whether the interpreter path names another file now (by device and inode).
     std::string pinned;
@@ -49,6 +50,7 @@ inline constexpr std::tuple kEntryFields{EntryField{"name", &EntryRecord::name},
                                          EntryField{"enabled", &EntryRecord::enabled},
                                          EntryField{"state", &EntryRecord::state},
                                          EntryField{"origin", &EntryRecord::origin},
+                                         EntryField{"origin-line", &EntryRecord::origin_line},
                                          EntryField{"error", &EntryRecord::error},
                                          EntryField{"pinned", &EntryRecord::pinned},
                                          EntryField{"pinned-stale", &EntryRecord::pinned_stale}};

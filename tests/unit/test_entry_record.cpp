@@ -201,12 +201,13 @@ TEST_CASE("the JSON form: hex bytes, the table's key order, and back to the same
     const auto ordered = binfmt::entry_to_json<nlohmann::ordered_json>(r);
     CHECK(ordered.dump() == R"({"name":"lua","kind":"magic","interpreter":"","magic":"1b4c7561","mask":"",)"
                             R"("offset":2,"extension":"","flags":"","enabled":true,"state":"active",)"
-                            R"("origin":"","error":"","pinned":"","pinned-stale":false})");
+                            R"("origin":"","origin-line":0,"error":"","pinned":"","pinned-stale":false})");
     // Describe's document is a plain nlohmann::json: its keys come out sorted.
-    CHECK(binfmt::entry_to_json<nlohmann::json>(r).dump() ==
-          R"({"enabled":true,"error":"","extension":"","flags":"","interpreter":"","kind":"magic",)"
-          R"("magic":"1b4c7561","mask":"","name":"lua","offset":2,"origin":"","pinned":"","pinned-stale":false,)"
-          R"("state":"active"})");
+    CHECK(
+        binfmt::entry_to_json<nlohmann::json>(r).dump() ==
+        R"({"enabled":true,"error":"","extension":"","flags":"","interpreter":"","kind":"magic",)"
+        R"("magic":"1b4c7561","mask":"","name":"lua","offset":2,"origin":"","origin-line":0,"pinned":"","pinned-stale":false,)"
+        R"("state":"active"})");
 
     CHECK(differing_keys(binfmt::entry_from_json(ordered), r) == std::set<std::string>{});
     CHECK(differing_keys(binfmt::entry_from_json(binfmt::entry_to_json<nlohmann::json>(sample())), sample()) ==
