@@ -4,6 +4,7 @@
 #include "binfmts.hpp"
 #include "config_file.hpp"
 #include "paths.hpp"
+#include "presets.hpp"
 
 #include <fmt/format.h>
 
@@ -157,6 +158,33 @@ void load_binfmts(std::string_view root, const LoadOptions& opts, Config& cfg, s
     }
 }
 
+// A preset never fights the distribution: where binfmt.d defines an entry named like the preset
+// (Debian's qemu-user-static ships /usr/lib/binfmt.d/qemu-ARCH.conf), the preset's match and
+// flags are the distribution's bytes, so that both describe one registration whichever of
+// binfmtd and systemd-binfmt wrote it last. Flags the TOML entry sets differently from the
+// preset's defaults are kept; the interpreter is still found as for any preset unless given.
+void follow_distribution(Config& cfg, const std::map<std::string, Found>& binfmt_d) {
+    for (auto& e : cfg.entries) {
+        if (e.preset.empty() || e.source != Source::Binfmtd) continue;
+        auto it = binfmt_d.find(e.preset);
+        const Preset* preset = find_preset(e.preset);
+        if (it == binfmt_d.end() || !it->second.def.valid || !preset) continue;
+        const Entry& distro = it->second.def.entry;
+        if (distro.kind != Kind::Magic) continue;
+        const bool default_flags = e.flags == entry_from_preset(*preset).flags;
+        if (e.magic == distro.magic && e.mask == distro.mask && e.offset == distro.offset &&
+            (!default_flags || e.flags == distro.flags))
+            continue;
+        e.magic = distro.magic;
+        e.mask = distro.mask;
+        e.offset = distro.offset;
+        if (default_flags) e.flags = distro.flags;
+        cfg.diagnostics.push_back({Severity::Info, e.origin, e.name,
+                                   fmt::format("preset \"{}\" follows the distribution's definition at {}", e.preset,
+                                               distro.origin.str())});
+    }
+}
+
 } // namespace
 
 bool ignored_name(std::string_view name) {
@@ -205,6 +233,7 @@ Config load_sources(std::string_view root, const LoadOptions& opts) {
     if (set.binfmt_d) {
         std::map<std::string, Found> found;
         load_binfmt_d(root, opts, cfg, found, masked);
+        follow_distribution(cfg, found);
         merge(cfg, found, {});
     }
     if (set.binfmts) {

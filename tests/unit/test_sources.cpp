@@ -1,3 +1,4 @@
+#include "presets.hpp"
 #include "sources.hpp"
 #include "temp_tree.hpp"
 
@@ -135,4 +136,31 @@ TEST_CASE("names packages and editors leave behind are ignored", "[sources]") {
     for (auto name : {".x", "x~", "x.dpkg-new", "x.dpkg-old", "x.dpkg-dist", "x.ucf-old", "x.conf.ucf-dist"})
         CHECK(ignored_name(name));
     for (auto name : {"x", "qemu-aarch64", "x.conf", "llvm-14-runtime.binfmt"}) CHECK_FALSE(ignored_name(name));
+}
+
+TEST_CASE("a preset follows the distribution's definition of its name", "[sources]") {
+    unit::TempTree t;
+    // Debian's qemu-ppc64le: mask byte 7 is not QEMU's script's.
+    t.write("usr/lib/binfmt.d/qemu-ppc64le.conf",
+            ":qemu-ppc64le:M::\\x7fELF\\x02\\x01\\x01\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfc:"
+            "/usr/libexec/qemu-binfmt/ppc64le-binfmt-P:OPF\n");
+    t.write("etc/binfmtd.d/q.toml", "[qemu-ppc64le]\npreset = \"qemu-ppc64le\"\n"
+                                    "[mine]\npreset = \"qemu-ppc64le\"\nfix-binary = false\n"
+                                    "[riscv]\npreset = \"qemu-riscv64\"\n");
+    const Config c = load_sources(t.root(), {});
+    const Entry* q = find(c, "qemu-ppc64le");
+    REQUIRE(q);
+    CHECK(q->source == Source::Binfmtd);
+    CHECK(q->magic == Bytes{0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+    CHECK(q->mask == Bytes{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfc});
+    CHECK(q->flags.kernel_string() == "POF");
+    CHECK(q->interpreter.empty()); // found as for any preset
+    const Entry* mine = find(c, "mine");
+    REQUIRE(mine);
+    CHECK(mine->mask == q->mask);
+    CHECK_FALSE(mine->flags.fix_binary); // set by hand: kept
+    const Entry* riscv = find(c, "riscv");
+    REQUIRE(riscv);
+    CHECK(riscv->magic == entry_from_preset(*find_preset("qemu-riscv64")).magic); // nothing shipped: QEMU's bytes
+    CHECK(has_diag(c, "preset \"qemu-ppc64le\" follows the distribution's definition at"));
 }
