@@ -5,6 +5,7 @@
 #include "entry_checker.hpp"
 #include "escape.hpp"
 #include "presets.hpp"
+#include "sources.hpp"
 #include "table.hpp"
 
 #include <fmt/format.h>
@@ -56,12 +57,12 @@ int verb_validate(const std::vector<std::string>& paths, const std::string& root
     opts.untrusted = binfmt::Severity::Error;
     binfmt::Config cfg;
     if (paths.empty()) {
-        cfg = binfmt::load_config_dirs(binfmt::config_dirs(root), opts);
+        cfg = binfmt::load_sources(root, opts);
     } else {
         // A draft elsewhere is judged on its content; a file in a standard directory as binfmtd would.
         opts.check_trust = false;
         opts.trusted_dirs = binfmt::config_dirs(root);
-        cfg = binfmt::load_config_paths(paths, opts);
+        cfg = binfmt::load_source_paths(paths, opts);
     }
     check_entries(cfg);
     if (out.json) {

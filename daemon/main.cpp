@@ -9,6 +9,7 @@
 #include "watchers.hpp"
 
 #include "paths.hpp"
+#include "sources.hpp"
 
 #include <CLI/CLI.hpp>
 #include <sdbus-c++/sdbus-c++.h>
@@ -69,7 +70,7 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
     manager.reload();
     if (held_elsewhere(manager.last().mount)) return kExitHeld; // it came between the claim and now
 
-    binfmtd::Watchers watchers(loop, {binfmt::config_dirs(opt.root), opt.binfmt_dir, opt.debounce_ms * 1000ULL},
+    binfmtd::Watchers watchers(loop, {binfmt::source_dirs(opt.root), opt.binfmt_dir, opt.debounce_ms * 1000ULL},
                                [&](const std::string& why) {
                                    binfmtd::log::info("Reconciling: {}", why);
                                    manager.reload();
@@ -118,13 +119,13 @@ int once(const Options& opt, binfmtd::Kernel& kernel) {
     return report.ok() ? 0 : kExitFailed;
 }
 
-// A --root without any configuration directory is most likely the wrong --root.
+// A --root without any configuration directory (of any source) is most likely the wrong --root.
 void warn_without_configuration(const std::string& root) {
-    for (auto& dir : binfmt::config_dirs(root)) {
+    for (auto& dir : binfmt::source_dirs(root)) {
         std::error_code ec;
         if (std::filesystem::is_directory(dir, ec)) return;
     }
-    binfmtd::log::warning("none of the configuration directories ({}) exists under \"{}\"",
+    binfmtd::log::warning("none of the configuration directories ({}, nor binfmt.d's or binfmts') exists under \"{}\"",
                           fmt::join(binfmt::kConfigDirs, ", "), root);
 }
 

@@ -96,7 +96,6 @@ binfmt::EntryRecord Manager::info(const binfmt::PlannedEntry& pe) const {
         i.kernel_offset = ke.offset;
     }
     if (e) {
-        if (e->origin.line > 0) i.origin_line = static_cast<std::uint32_t>(e->origin.line);
         i.priority = e->priority;
         i.kind = std::string(binfmt::kind_name(e->kind));
         i.interpreter = e->interpreter;
@@ -106,6 +105,8 @@ binfmt::EntryRecord Manager::info(const binfmt::PlannedEntry& pe) const {
         i.extension = e->extension;
         i.flags = e->flags.kernel_string();
         i.enabled = k != last_.kernel.end() ? k->second.enabled : e->enabled;
+        if (e->origin.file == pe.origin && e->origin.line > 0)
+            i.origin_line = static_cast<std::uint32_t>(e->origin.line);
     }
     // What an F entry of ours pins is what it was registered with; the OS is asked now whether
     // the path still names that file. Another tool's pin is unknown here ("").

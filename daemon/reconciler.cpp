@@ -4,6 +4,7 @@
 #include "plan_hold.hpp"
 #include "presets.hpp"
 #include "register_string.hpp"
+#include "sources.hpp"
 #include "trust.hpp"
 
 #include <fmt/format.h>
@@ -169,7 +170,7 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
 ReconcileReport Reconciler::reconcile(RefusedStandIn refused_stand_in) {
     binfmt::TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
     ReconcileReport report;
-    const binfmt::Config cfg = binfmt::load_config_dirs(binfmt::config_dirs(root_), {});
+    const binfmt::Config cfg = binfmt::load_sources(root_, {});
     log_diagnostics(cfg);
     report.config_errors = cfg.has_errors();
     report.diagnostics = cfg.diagnostics;

@@ -3,6 +3,7 @@
 #include "escape.hpp"
 #include "matcher.hpp"
 #include "presets.hpp"
+#include "sources.hpp"
 #include "trust.hpp"
 #include "validate.hpp"
 
@@ -70,7 +71,13 @@ std::string file_identity(const std::string& path) {
 
 binfmt::Desired EntryChecker::desire(const binfmt::Entry& entry) const {
     binfmt::Desired d{entry, {VerdictKind::Disabled, {}}, {}};
-    if (!entry.enabled && entry.preset.empty()) return d;
+    if (!entry.enabled && entry.preset.empty()) {
+        // A binfmts record is disabled for one reason only: nothing imported it.
+        if (entry.source == binfmt::Source::Binfmts)
+            d.verdict.reason = fmt::format("binfmt-support has not imported this record (no {}/{})",
+                                           binfmt::kBinfmtsAdminDir, entry.name);
+        return d;
+    }
     d.entry = with_interpreter(entry);
     Verdict v = check(d.entry);
     if (v.kind == VerdictKind::Disabled) d.entry.enabled = false;

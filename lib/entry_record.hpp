@@ -20,11 +20,11 @@ struct EntryRecord {
     std::string extension, flags;
     bool enabled = false;
     std::string state, origin, error;
+    std::uint32_t origin_line = 0; // the line of `origin` that defines it (0: the whole file, or none)
     // For F entries: the file the kernel runs, as the kernel names it ("" when unknown), and
     // whether the interpreter path names another file now (by device and inode).
     std::string pinned;
     bool pinned_stale = false;
-    std::uint32_t origin_line = 0; // the definition's line in origin, 0 when it has none
     std::int32_t priority = 0;
     bool adopted = false; // another tool's entry, identical to the definition: binfmtd never touches it
     // The kernel's entry when it is not the definition (a failed or pending one, another tool's
@@ -58,10 +58,10 @@ inline constexpr std::tuple kEntryFields{EntryField{"name", &EntryRecord::name},
                                          EntryField{"enabled", &EntryRecord::enabled},
                                          EntryField{"state", &EntryRecord::state},
                                          EntryField{"origin", &EntryRecord::origin},
+                                         EntryField{"origin-line", &EntryRecord::origin_line},
                                          EntryField{"error", &EntryRecord::error},
                                          EntryField{"pinned", &EntryRecord::pinned},
                                          EntryField{"pinned-stale", &EntryRecord::pinned_stale},
-                                         EntryField{"origin-line", &EntryRecord::origin_line},
                                          EntryField{"priority", &EntryRecord::priority},
                                          EntryField{"adopted", &EntryRecord::adopted},
                                          EntryField{"kernel-interpreter", &EntryRecord::kernel_interpreter},
