@@ -2,6 +2,12 @@
 // Every instance (one per user namespace that mounts binfmt_misc) has its own root inode, and
 // every way to reach an instance (another mount point, a bind mount, any --root) reaches that
 // same inode, so no path escapes the lock; another instance has another inode and never conflicts.
+//
+// Anyone may open the directory, so a user could hold that lock to keep binfmtd out. When its
+// holder is not root, binfmtd takes the instance's `register` instead (mode 0200: only the
+// instance's root opens it) and keeps trying the directory; a binfmtd that got the directory
+// also makes sure nobody holds `register`. `register` is not the only lock because a file open
+// for writing makes a read-only remount of binfmt_misc fail.
 #pragma once
 
 #include "noncopyable.hpp"
@@ -25,7 +31,12 @@ public:
     int dirfd() const { return fd_.get(); }
 
 private:
+    // Takes `register`'s lock (held, or only tried and let go). 0, or why not.
+    Status lock_register(int dirfd, const std::string& dir, bool hold);
+
     binfmt::UniqueFd fd_;
+    binfmt::UniqueFd fallback_; // `register`, flocked while a user holds the directory's lock
+    bool dir_locked_ = false;
     dev_t dev_ = 0;
     ino_t ino_ = 0;
 };

@@ -54,10 +54,43 @@ assert_eq 0 "$rc" "binfmtd --once on a nested user namespace's own instance (out
 assert_eq "$table" "$(dump_table)" "this instance's table after binfmtd ran on another one"
 rm -rf "$OTHER/run"
 
-# No binfmtd running: --once takes the lock itself. A lock another process holds (one process
-# holding flock(2) on the instance's directory, as a binfmtd does) stops it the same way.
+# No binfmtd running: --once takes the lock itself.
 stop_daemon
 expect_binfmtd 0
+
+# Anyone may open the directory: a user who locks it keeps no binfmtd out. binfmtd then locks
+# the instance's `register` (only root opens it), so a second binfmtd is still kept out.
+let_user_in
+mkdir -p "$T/user" && chown "$NOBODY" "$T/user"
+background "${AS_USER[@]}" /usr/bin/python3 -c '
+import fcntl, os, signal, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+try:
+    os.open(sys.argv[1] + "/register", os.O_WRONLY)
+    sys.exit("a user opened register for writing")
+except PermissionError:
+    pass
+with open(sys.argv[2], "w") as f:
+    f.write("locked\n")
+signal.pause()' "$BINFMT" "$T/user/lock.out"
+user_locker=${BACKGROUND[-1]}
+wait_for 10 "the user did not lock the directory" grep -q locked "$T/user/lock.out"
+expect_binfmtd 0
+assert_log "PID $user_locker) holds the lock of the binfmt_misc instance"
+start_daemon
+table=$(dump_table)
+state=$(<"$STATE_FILE")
+expect_held "a second one while a user holds the directory" "$DAEMON_PID" --root "$ROOT" --binfmt-dir "$BINFMT"
+# The user gone, the running binfmtd takes the directory at its next reconcile; still alone.
+kill "$user_locker"
+wait "$user_locker" 2>/dev/null || true
+expect_ctl 0 reload
+state=$(<"$STATE_FILE")
+expect_held "a second one after the user let go" "$DAEMON_PID" --root "$ROOT" --binfmt-dir "$BINFMT"
+stop_daemon
+
+# A lock another root process holds (flock(2) on `register`, as a binfmtd does) stops it.
 mkfifo "$T/locked.fifo"
 background /usr/bin/python3 -c '
 import fcntl, os, signal, sys
