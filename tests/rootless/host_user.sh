@@ -9,12 +9,13 @@
 # mounts or writes the host's binfmt_misc: the user cannot write it (its register file is root's,
 # mode 0200), and binfmtd --user mounts its instance in a new user namespace only. The scenario
 # is sourced with these set:
-#   TEST_USER, TEST_UID, TEST_GID  the account
+#   TEST_USER, TEST_UID, TEST_GID  the account (no subordinate ids unless the scenario adds some)
 #   T                              the test's directory (0755, root's), removed at the end
 #   BIN                            root's copies of binfmtd, binfmtctl and the aarch64 hello
 #   UHOME                          the account's home ($UHOME/.config/binfmtd.d is its configuration)
 #   URUN                           its XDG_RUNTIME_DIR
-# and these helpers: as_user CMD... (the command as that user, a clean environment), fail,
+# and these helpers: as_user CMD... (the command as that user, a clean environment; AS_USER is
+# its prefix), fail,
 # assert_eq, assert_contains, assert_not_contains, uconf FILE < TOML.
 # Everything is removed at the end: the account, its group, any /etc/subuid and /etc/subgid
 # line for it, its processes (by PID) and the files.
@@ -90,12 +91,12 @@ aarch64-linux-gnu-as -o "$T/hello.o" "$top/tests/integration/hello-aarch64.S"
 aarch64-linux-gnu-ld -static -o "$BIN/hello" "$T/hello.o"
 chmod 0755 "$BIN/hello"
 
-# as_user CMD...: CMD as the test user, with only what a login would give it.
-as_user() {
-  setpriv --reuid="$TEST_UID" --regid="$TEST_GID" --clear-groups -- \
-    env -i PATH="$BIN:/usr/sbin:/usr/bin:/sbin:/bin" HOME="$UHOME" USER="$TEST_USER" LOGNAME="$TEST_USER" \
-    SHELL=/bin/sh LC_ALL=C XDG_RUNTIME_DIR="$URUN" "$@"
-}
+# as_user CMD...: CMD as the test user, with only what a login would give it (AS_USER: that
+# prefix, for a scenario that must start it from another command).
+AS_USER=(setpriv --reuid="$TEST_UID" --regid="$TEST_GID" --clear-groups --
+  env -i PATH="$BIN:/usr/sbin:/usr/bin:/sbin:/bin" HOME="$UHOME" USER="$TEST_USER" LOGNAME="$TEST_USER"
+  SHELL=/bin/sh LC_ALL=C XDG_RUNTIME_DIR="$URUN")
+as_user() { "${AS_USER[@]}" "$@"; }
 # uconf FILE < TOML: the user's own configuration file $UHOME/.config/binfmtd.d/FILE.
 uconf() {
   as_user mkdir -p "$UHOME/.config/binfmtd.d"
