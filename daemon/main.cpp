@@ -127,7 +127,10 @@ int once_exit_code(const binfmtd::ReconcileReport& report) {
 }
 
 int once(const Options& opt, binfmtd::Kernel& kernel) {
-    return once_exit_code(binfmtd::Reconciler(opt.root, kernel).reconcile());
+    const int code = once_exit_code(binfmtd::Reconciler(opt.root, kernel).reconcile());
+    if (code == kExitUnusable && ::geteuid() != 0)
+        binfmtd::log::info("without root, binfmtd --user registers into a binfmt_misc instance of this user's own");
+    return code;
 }
 
 // A --root without any configuration directory is most likely the wrong --root.
@@ -200,9 +203,10 @@ int main(int argc, char** argv) {
     auto* binfmt_dir = app.add_option("--binfmt-dir", opt.binfmt_dir, "The binfmt_misc mount")->type_name("DIR");
     app.add_flag("--once", opt.once, "Reconcile once and exit");
     app.add_flag("--user", opt.user,
-                 "Without privilege: register the user's own entries ($XDG_CONFIG_HOME/binfmtd.d) into a new "
-                 "user namespace's binfmt_misc and run COMMAND (default $SHELL) there; with --binfmt-dir, into "
-                 "that instance, and exit");
+                 "Without root: register $XDG_CONFIG_HOME/binfmtd.d into a new user namespace's own binfmt_misc "
+                 "and run COMMAND there (default $SHELL); with --binfmt-dir, fill that instance and exit");
+    app.footer("A user's own instance: binfmtd --user [--log-level LEVEL] [--] [COMMAND [ARG...]]\n"
+               "                       binfmtd --user --binfmt-dir DIR");
     // Everything after the first argument that is not an option is --user's command, as with env(1).
     app.prefix_command();
     app.add_flag("--no-bus", opt.no_bus, "Do not connect to D-Bus");

@@ -1,11 +1,14 @@
-// binfmtd --user's layout and trust on the fake kernel: a user's own configuration and state,
-// that user's and root's files trusted, nobody else's.
+// binfmtd --user's layout (from the XDG variables) and trust on the fake kernel: a user's own
+// configuration and state, that user's and root's files trusted, nobody else's.
 #include "fake_kernel.hpp"
 #include "reconciler.hpp"
 #include "temp_tree.hpp"
+#include "user_paths.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <optional>
 #include <unistd.h>
 
 using binfmt::Layout;
@@ -96,4 +99,49 @@ TEST_CASE("user instance: another user's configuration file is ignored", "[user]
     for (const auto& d : r.diagnostics)
         said = said || d.str().find("owned by uid 1001, not root or uid 1000") != std::string::npos;
     CHECK(said);
+}
+
+namespace {
+// Sets (or with nullptr unsets) an environment variable for one scope.
+struct EnvVar {
+    std::string name;
+    std::optional<std::string> old;
+    EnvVar(const char* n, const char* value) : name(n) {
+        if (const char* v = std::getenv(n)) old = v;
+        if (value) ::setenv(n, value, 1);
+        else ::unsetenv(n);
+    }
+    ~EnvVar() {
+        if (old) ::setenv(name.c_str(), old->c_str(), 1);
+        else ::unsetenv(name.c_str());
+    }
+};
+} // namespace
+
+TEST_CASE("user layout from the environment: XDG variables, HOME's default, and what is missing", "[user]") {
+    std::string why;
+    {
+        EnvVar c("XDG_CONFIG_HOME", "/cfg"), r("XDG_RUNTIME_DIR", "/run/user/7"), h("HOME", "/home/u");
+        auto l = binfmtd::user_layout_from_environment(why);
+        REQUIRE(l);
+        CHECK(l->config_dirs == std::vector<std::string>{"/cfg/binfmtd.d"});
+        CHECK(l->state_file == "/run/user/7/binfmtd/state.json");
+    }
+    {
+        // Unset or relative (which the XDG specification says to ignore): ~/.config.
+        EnvVar c("XDG_CONFIG_HOME", "relative"), r("XDG_RUNTIME_DIR", "/run/user/7"), h("HOME", "/home/u");
+        auto l = binfmtd::user_layout_from_environment(why);
+        REQUIRE(l);
+        CHECK(l->config_dirs == std::vector<std::string>{"/home/u/.config/binfmtd.d"});
+    }
+    {
+        EnvVar c("XDG_CONFIG_HOME", nullptr), r("XDG_RUNTIME_DIR", nullptr), h("HOME", "/home/u");
+        CHECK_FALSE(binfmtd::user_layout_from_environment(why));
+        CHECK(why.find("XDG_RUNTIME_DIR") != std::string::npos);
+    }
+    {
+        EnvVar c("XDG_CONFIG_HOME", nullptr), r("XDG_RUNTIME_DIR", "/run/user/7"), h("HOME", nullptr);
+        CHECK_FALSE(binfmtd::user_layout_from_environment(why));
+        CHECK(why.find("XDG_CONFIG_HOME or HOME") != std::string::npos);
+    }
 }
