@@ -10,6 +10,7 @@
 #include "user_paths.hpp"
 #include "watchers.hpp"
 
+#include "escape.hpp"
 #include "paths.hpp"
 
 #include <CLI/CLI.hpp>
@@ -153,13 +154,13 @@ int once_user(const binfmt::Layout& layout, const std::string& binfmt_dir) {
 int run_user(const Options& opt) {
     if (opt.root != "/") {
         binfmtd::log::error("--user takes its paths from XDG_CONFIG_HOME and XDG_RUNTIME_DIR; it cannot be "
-                            "combined with --root \"{}\"",
-                            opt.root);
+                            "combined with --root {}",
+                            binfmt::in_quotes(opt.root));
         return kExitUsage;
     }
     if (opt.binfmt_dir_given && !opt.command.empty()) {
-        binfmtd::log::error("--user with --binfmt-dir fills that instance and exits; it runs no command (\"{}\")",
-                            opt.command.front());
+        binfmtd::log::error("--user with --binfmt-dir fills that instance and exits; it runs no command ({})",
+                            binfmt::in_quotes(opt.command.front()));
         return kExitUsage;
     }
     std::string why;
@@ -174,8 +175,8 @@ int run_user(const Options& opt) {
                               "trusted (run it from the initial user namespace instead)");
     std::error_code ec;
     if (!std::filesystem::is_directory(layout->config_dirs.front(), ec))
-        binfmtd::log::warning("the configuration directory \"{}\" does not exist; no entry is registered",
-                              layout->config_dirs.front());
+        binfmtd::log::warning("the configuration directory {} does not exist; no entry is registered",
+                              binfmt::in_quotes(layout->config_dirs.front()));
     if (opt.binfmt_dir_given) return once_user(*layout, opt.binfmt_dir);
     std::vector<std::string> command = opt.command;
     if (command.empty()) {

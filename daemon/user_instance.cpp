@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 
+#include "escape.hpp"
 #include "unique_fd.hpp"
 
 #include <fmt/format.h>
@@ -138,7 +139,7 @@ int run_in_own_instance(const std::vector<std::string>& command, const std::func
     argv.push_back(nullptr);
     ::execvp(argv[0], argv.data());
     const int err = errno;
-    log::error("cannot run \"{}\": {}", command.front(), std::strerror(err));
+    log::error("cannot run {}: {}", binfmt::in_quotes(command.front()), std::strerror(err));
     return err == ENOENT ? 127 : 126; // as a shell says "not found" and "not executable"
 }
 
