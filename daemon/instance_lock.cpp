@@ -20,11 +20,15 @@
 namespace binfmtd {
 
 namespace {
-std::optional<long> holder_pid(const struct stat& st) {
+std::string proc_locks() {
     std::ifstream in("/proc/locks");
     std::stringstream text;
     text << in.rdbuf();
-    return binfmt::flock_holder(text.str(), major(st.st_dev), minor(st.st_dev), st.st_ino);
+    return text.str();
+}
+
+std::optional<long> holder_pid(const struct stat& st) {
+    return binfmt::flock_holder(proc_locks(), major(st.st_dev), minor(st.st_dev), st.st_ino);
 }
 
 std::string holder(const struct stat& st) {
@@ -54,6 +58,15 @@ Status held(const struct stat& st, const std::string& dir, int err) {
 } // namespace
 
 Status InstanceLock::lock_register(int dirfd, const std::string& dir, bool hold) {
+    if (!hold) {
+        // Only asked whether someone holds it: /proc/locks says, without opening `register` for
+        // writing (a binfmtd that finds the kernel right opens nothing for writing).
+        struct stat st {};
+        if (::fstatat(dirfd, "register", &st, AT_SYMLINK_NOFOLLOW) != 0) return {};
+        if (binfmt::flock_held(proc_locks(), major(st.st_dev), minor(st.st_dev), st.st_ino))
+            return held(st, dir, EWOULDBLOCK);
+        return {};
+    }
     binfmt::UniqueFd reg(::openat(dirfd, "register", O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!reg && errno == EROFS) return {}; // nothing can be written there, by anyone
     struct stat st {};

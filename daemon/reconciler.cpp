@@ -40,7 +40,10 @@ std::string ReconcileReport::summary() const {
                        count(*this, State::Foreign));
 }
 
-Reconciler::Reconciler(std::string root, Kernel& kernel) : root_(std::move(root)), kernel_(kernel), store_(root_) {}
+Reconciler::Reconciler(std::string root, Kernel& kernel) : Reconciler(binfmt::Layout::system(root), {}, kernel) {}
+
+Reconciler::Reconciler(binfmt::Layout layout, binfmt::TrustedOwners owners, Kernel& kernel)
+    : layout_(std::move(layout)), owners_(owners), kernel_(kernel), store_(layout_), checker_(owners_) {}
 
 RuntimeState Reconciler::load_state() {
     auto loaded = store_.load();
@@ -170,7 +173,9 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
 ReconcileReport Reconciler::reconcile(RefusedStandIn refused_stand_in) {
     binfmt::TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
     ReconcileReport report;
-    const binfmt::Config cfg = binfmt::load_sources(root_, {});
+    // A user's own instance reads their binfmtd.d alone; the system's reads every source.
+    const binfmt::Config cfg = layout_.system_root ? binfmt::load_sources(*layout_.system_root, {})
+                                                   : binfmt::load_config_dirs(layout_.config_dirs, {}, owners_);
     log_diagnostics(cfg);
     report.config_errors = cfg.has_errors();
     report.diagnostics = cfg.diagnostics;

@@ -45,6 +45,9 @@ struct ReconcileReport {
 class Reconciler {
 public:
     Reconciler(std::string root, Kernel& kernel);
+    // Another layout than the system's under --root, and other owners trusted besides root (a
+    // user's own instance: binfmtd --user).
+    Reconciler(binfmt::Layout layout, binfmt::TrustedOwners owners, Kernel& kernel);
 
     // What to do when the kernel refuses the stand-in of a re-registration (see lib/plan.hpp).
     // Plain: remove the old entry and register the new one anyway, with a gap (the
@@ -67,7 +70,8 @@ private:
                ReconcileReport& report, RuntimeState& state);
     void save(const RuntimeState& before, const RuntimeState& after);
 
-    std::string root_;
+    binfmt::Layout layout_;
+    binfmt::TrustedOwners owners_;
     Kernel& kernel_;
     StateStore store_;
     EntryChecker checker_;

@@ -3,6 +3,7 @@
 // across reboots, when the kernel table starts empty anyway). The Reconciler is its one writer.
 #pragma once
 
+#include "paths.hpp"
 #include "plan.hpp"
 #include "status.hpp"
 
@@ -29,6 +30,8 @@ public:
 
     // `root` as --root; the file is ROOT/run/binfmtd/state.json.
     explicit StateStore(const std::string& root);
+    // The file as a Layout names it.
+    explicit StateStore(const binfmt::Layout& layout) : path_(layout.state_file) {}
 
     const std::string& path() const { return path_; }
     bool exists() const;

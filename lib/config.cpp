@@ -86,9 +86,9 @@ struct Candidate {
 };
 
 // `report_mask`: a masked file is worth a note where it hides a lower directory's file.
-void load_file(const std::string& path, std::size_t rank, const LoadOptions& opts, bool report_mask, Config& cfg,
-               std::vector<Candidate>& candidates) {
-    ConfigFile file = read_config_file(path, opts.check_trust);
+void load_file(const std::string& path, std::size_t rank, const LoadOptions& opts, const TrustedOwners& owners,
+               bool report_mask, Config& cfg, std::vector<Candidate>& candidates) {
+    ConfigFile file = read_config_file(path, opts.check_trust, owners);
     switch (file.outcome) {
     case ConfigFile::Outcome::Text: break;
     case ConfigFile::Outcome::Masked:
@@ -184,14 +184,14 @@ bool parse_config_text(const std::string& text, const std::string& path, std::ve
     return true;
 }
 
-Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions& opts) {
+Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions& opts, const TrustedOwners& owners) {
     Config cfg;
     std::map<std::string, std::pair<std::size_t, fs::path>> effective; // file name -> (rank, path)
     for (std::size_t rank = 0; rank < dirs.size(); ++rank)
         for (auto& p : toml_files_in(dirs[rank])) effective.try_emplace(p.filename().string(), rank, p);
 
     std::vector<Candidate> candidates;
-    for (auto& [fname, rp] : effective) load_file(rp.second.string(), rp.first, opts, true, cfg, candidates);
+    for (auto& [fname, rp] : effective) load_file(rp.second.string(), rp.first, opts, owners, true, cfg, candidates);
     pick_winners(candidates, cfg);
     return cfg;
 }
@@ -210,9 +210,9 @@ Config load_config_paths(const std::vector<std::string>& paths, const LoadOption
         // What binfmtd would read is judged as binfmtd judges it; a draft elsewhere on its content.
         const LoadOptions& o = in_dirs(path, is_dir, opts.trusted_dirs) ? trusted : opts;
         if (is_dir) {
-            for (auto& p : toml_files_in(path)) load_file(p.string(), rank, o, false, cfg, candidates);
+            for (auto& p : toml_files_in(path)) load_file(p.string(), rank, o, {}, false, cfg, candidates);
         } else if (fs::exists(path, ec) || fs::is_symlink(path, ec)) {
-            load_file(path, rank, o, false, cfg, candidates);
+            load_file(path, rank, o, {}, false, cfg, candidates);
         } else {
             cfg.diagnostics.push_back({Severity::Error, {path}, {}, "no such file or directory"});
         }

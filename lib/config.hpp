@@ -4,6 +4,7 @@
 
 #include "entry.hpp"
 #include "paths.hpp" // config_dirs
+#include "trust.hpp" // TrustedOwners
 
 #include <map>
 #include <string>
@@ -49,8 +50,10 @@ struct Config {
 bool parse_config_text(const std::string& text, const std::string& path, std::vector<Entry>& out,
                        std::vector<std::string>& invalid, std::vector<Diagnostic>& diags);
 
-// Loads the given directories (highest precedence first) with conf.d rules.
-Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions& opts);
+// Loads the given directories (highest precedence first) with conf.d rules. `owners`: whose files
+// are trusted (root's; in a user's own instance that user's too).
+Config load_config_dirs(const std::vector<std::string>& dirs, const LoadOptions& opts,
+                        const TrustedOwners& owners = {});
 
 // Loads explicit files and/or directories as given (binfmtctl validate FILE|DIR...):
 // directories contribute their *.toml files; no cross-directory masking. The paths rank as the

@@ -33,16 +33,16 @@ bool is_dev_null_link(const std::string& path) {
 ConfigFile refused(std::string why) { return {ConfigFile::Outcome::Refused, {}, std::move(why)}; }
 } // namespace
 
-ConfigFile read_config_file(const std::string& path, bool check_trust) {
+ConfigFile read_config_file(const std::string& path, bool check_trust, const TrustedOwners& owners) {
     using O = ConfigFile::Outcome;
     // The mask is recognised before anything is opened: /dev/null is a device, and opening a
     // path is where a FIFO would block.
     if (is_dev_null_link(path)) return {O::Masked, {}, {}};
-    // Every link and directory on the way to the file must be root's: a symlink a user can
+    // Every link and directory on the way to the file must be trusted: a symlink a user can
     // re-point, or a directory a user can rename in, would pick the file read. The file itself is
     // judged below, on what was opened.
     if (check_trust)
-        if (auto why = path_chain_problem(path); !why.empty()) {
+        if (auto why = path_chain_problem(path, owners); !why.empty()) {
             if (why == "does not exist") return refused(why);
             return {O::Untrusted, {}, std::move(why)};
         }
@@ -56,7 +56,8 @@ ConfigFile read_config_file(const std::string& path, bool check_trust) {
         return refused(fmt::format("is {} bytes, more than a configuration file may have ({})", st.st_size,
                                    kMaxConfigFileSize));
     if (check_trust) {
-        if (st.st_uid != 0) return {O::Untrusted, {}, fmt::format("owned by uid {}, not root", st.st_uid)};
+        if (!owners.trusts(st.st_uid))
+            return {O::Untrusted, {}, fmt::format("owned by uid {}, not {}", st.st_uid, owners.describe())};
         if (st.st_mode & (S_IWGRP | S_IWOTH))
             return {O::Untrusted, {}, fmt::format("writable by group or others (mode {:04o})", st.st_mode & 07777)};
     }

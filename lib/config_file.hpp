@@ -3,6 +3,8 @@
 // descriptor, not to a path that could name another file by the time it is opened.
 #pragma once
 
+#include "trust.hpp"
+
 #include <cstddef>
 #include <string>
 
@@ -22,7 +24,8 @@ struct ConfigFile {
 };
 
 // `check_trust`: a file a non-root user could rewrite, or a path to it they could change (a symlink
-// or directory on the way), would let them define what root executes.
-ConfigFile read_config_file(const std::string& path, bool check_trust);
+// or directory on the way), would let them define what root executes. `owners`: who else than
+// root may own the file and that path (a user's own instance: that user).
+ConfigFile read_config_file(const std::string& path, bool check_trust, const TrustedOwners& owners = {});
 
 } // namespace binfmt

@@ -24,7 +24,8 @@ const binfmt::Preset* preset_of(const binfmt::Entry& e) {
 }
 } // namespace
 
-EntryChecker::EntryChecker() : host_family_(binfmt::host_family()), native_(binfmt::native_samples(host_family_)) {
+EntryChecker::EntryChecker(binfmt::TrustedOwners owners)
+    : owners_(owners), host_family_(binfmt::host_family()), native_(binfmt::native_samples(host_family_)) {
     // Real native executables too, whatever the family table knows.
     for (const char* path : {"/proc/self/exe", "/bin/sh"})
         if (auto head = binfmt::read_head(path))
@@ -34,8 +35,8 @@ EntryChecker::EntryChecker() : host_family_(binfmt::host_family()), native_(binf
 binfmt::Entry EntryChecker::with_interpreter(const binfmt::Entry& entry) const {
     binfmt::Entry e = entry;
     if (const auto* preset = preset_of(e); preset && e.interpreter.empty())
-        if (auto found = binfmt::find_interpreter(*preset, [](const std::string& p) {
-                return binfmt::check_interpreter(p).kind != VerdictKind::Missing;
+        if (auto found = binfmt::find_interpreter(*preset, [this](const std::string& p) {
+                return binfmt::check_interpreter(p, owners_).kind != VerdictKind::Missing;
             }))
             e.interpreter = *found;
     return e;
@@ -53,7 +54,7 @@ Verdict EntryChecker::check(const binfmt::Entry& e) const {
                             fmt::join(binfmt::interpreter_candidates(*preset), ", "))};
     if (preset)
         if (auto problems = binfmt::validate(e); !problems.empty()) return {VerdictKind::Invalid, problems.front()};
-    if (auto trust = binfmt::check_interpreter(e.interpreter); !trust.ok()) return trust;
+    if (auto trust = binfmt::check_interpreter(e.interpreter, owners_); !trust.ok()) return trust;
     if (!e.force)
         if (auto what = binfmt::captured_native(e, native_); !what.empty())
             return {VerdictKind::Native,

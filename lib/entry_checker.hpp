@@ -5,6 +5,7 @@
 
 #include "native.hpp"
 #include "plan.hpp"
+#include "trust.hpp"
 
 #include <string>
 #include <vector>
@@ -17,7 +18,8 @@ std::string file_identity(const std::string& path);
 
 class EntryChecker {
 public:
-    EntryChecker();
+    // `owners`: whose interpreters are trusted besides root's (a user's own instance: theirs).
+    explicit EntryChecker(binfmt::TrustedOwners owners = {});
 
     // `entry` with its preset's interpreter filled in when one is installed (else unchanged).
     binfmt::Entry with_interpreter(const binfmt::Entry& entry) const;
@@ -29,6 +31,7 @@ public:
     binfmt::Desired desire(const binfmt::Entry& entry) const;
 
 private:
+    binfmt::TrustedOwners owners_;
     std::string host_family_;
     std::vector<binfmt::NativeSample> native_;
 };

@@ -29,4 +29,12 @@ bool takes_precedence(const std::string& a, const std::string& b, const std::vec
     return name_a > name_b;
 }
 
+Layout Layout::system(std::string_view root) {
+    return {binfmt::config_dirs(root), under_root(root, kStateFile), std::string(root)};
+}
+
+Layout Layout::user(std::string_view config_home, std::string_view runtime_dir) {
+    return {{under_root(config_home, "/binfmtd.d")}, under_root(runtime_dir, "/binfmtd/state.json")};
+}
+
 } // namespace binfmt

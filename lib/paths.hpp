@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +29,20 @@ std::vector<std::string> config_dirs(std::string_view root);
 // Whether a definition in the configuration file `a` wins over one in `b`, both in `dirs`
 // (highest precedence first): the higher directory; within one, the file that sorts last.
 bool takes_precedence(const std::string& a, const std::string& b, const std::vector<std::string>& dirs);
+
+// What one binfmtd reads and keeps: the configuration directories (highest precedence first) and
+// its state file.
+struct Layout {
+    std::vector<std::string> config_dirs;
+    std::string state_file;
+    // The system's: the other formats' sources (binfmt.d, binfmts) are read too, under this root.
+    std::optional<std::string> system_root = {};
+
+    // The system's, under --root.
+    static Layout system(std::string_view root);
+    // A user's own instance (binfmtd --user): CONFIG_HOME/binfmtd.d alone, and
+    // RUNTIME_DIR/binfmtd/state.json ($XDG_CONFIG_HOME and $XDG_RUNTIME_DIR).
+    static Layout user(std::string_view config_home, std::string_view runtime_dir);
+};
 
 } // namespace binfmt

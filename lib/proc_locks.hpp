@@ -11,4 +11,7 @@ namespace binfmt {
 // text of /proc/locks; nullopt when none is listed (or its holder is outside our PID namespace).
 std::optional<long> flock_holder(std::string_view proc_locks, unsigned major, unsigned minor, unsigned long inode);
 
+// Whether any FLOCK is held on that file, whoever holds it (one outside our PID namespace too).
+bool flock_held(std::string_view proc_locks, unsigned major, unsigned minor, unsigned long inode);
+
 } // namespace binfmt

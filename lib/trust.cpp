@@ -52,8 +52,13 @@ int read_link(const std::string& path, std::string& target) {
     return 0;
 }
 
-std::string writable_problem(const std::string& path, const struct stat& st, bool tolerate_sticky) {
-    if (st.st_uid != 0) return fmt::format("{} is owned by uid {}, not root", in_quotes(path), st.st_uid);
+// The memo's key: one reconcile asks with one set of owners, but nothing must mix two.
+std::string memo_key(const TrustedOwners& owners, const std::string& path) { return owners.describe() + '\0' + path; }
+
+std::string writable_problem(const std::string& path, const struct stat& st, bool tolerate_sticky,
+                             const TrustedOwners& owners) {
+    if (!owners.trusts(st.st_uid))
+        return fmt::format("{} is owned by uid {}, not {}", in_quotes(path), st.st_uid, owners.describe());
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(tolerate_sticky && (st.st_mode & S_ISVTX)))
         return fmt::format("{} is writable by group or others (mode {:04o})", in_quotes(path), st.st_mode & 07777);
     return {};
@@ -75,9 +80,10 @@ struct Lstats {
 
 // Checks the real directory `dir` (the immediate parent: no sticky exception) and each of its
 // ancestors (sticky tolerated).
-std::string directory_problem(const std::string& dir, Lstats& lstats) {
+std::string directory_problem(const std::string& dir, Lstats& lstats, const TrustedOwners& owners) {
+    const std::string key = memo_key(owners, dir);
     if (memo)
-        if (auto it = memo->directory_problems.find(dir); it != memo->directory_problems.end()) return it->second;
+        if (auto it = memo->directory_problems.find(key); it != memo->directory_problems.end()) return it->second;
     std::string problem;
     bool immediate = true;
     for (std::string p = dir;; p = parent_of(p)) {
@@ -87,11 +93,11 @@ std::string directory_problem(const std::string& dir, Lstats& lstats) {
             problem = fmt::format("cannot stat {}: {}", in_quotes(p), std::strerror(err));
             break;
         }
-        if (problem = writable_problem(p, st, !immediate); !problem.empty()) break;
+        if (problem = writable_problem(p, st, !immediate, owners); !problem.empty()) break;
         immediate = false;
         if (p == "/" || p == ".") break;
     }
-    if (memo) memo->directory_problems.emplace(dir, problem);
+    if (memo) memo->directory_problems.emplace(key, problem);
     return problem;
 }
 
@@ -113,7 +119,8 @@ int procfs_problem(const std::string& dir, const std::string& path, const struct
 // realpath(3) of the absolute `path`, with lstat(2) instead of readlink(2) per component, so that
 // the directory checks after it find every component of the result already looked at. 0 or errno;
 // EPERM with `unsafe` set when a symlink on the way could be replaced by someone other than root.
-int real_path(const std::string& path, Lstats& lstats, std::string& out, std::string& unsafe) {
+int real_path(const std::string& path, Lstats& lstats, const TrustedOwners& owners, std::string& out,
+              std::string& unsafe) {
     std::string resolved = "/";
     std::string rest = path; // components still to walk, '/'-separated
     int links = 0;
@@ -133,10 +140,11 @@ int real_path(const std::string& path, Lstats& lstats, std::string& out, std::st
         if (int err = lstats.get(next, st)) return err;
         if (int err = procfs_problem(resolved, next, st, lstats, unsafe)) return err;
         if (S_ISLNK(st.st_mode)) {
-            // Whoever can replace this link picks the directory: it and where it lies must be root's.
-            if (st.st_uid != 0)
-                unsafe = fmt::format("symlink {} is owned by uid {}, not root", in_quotes(next), st.st_uid);
-            else if (auto why = directory_problem(resolved, lstats); !why.empty())
+            // Whoever can replace this link picks the directory: it and where it lies must be trusted.
+            if (!owners.trusts(st.st_uid))
+                unsafe = fmt::format("symlink {} is owned by uid {}, not {}", in_quotes(next), st.st_uid,
+                                     owners.describe());
+            else if (auto why = directory_problem(resolved, lstats, owners); !why.empty())
                 unsafe = fmt::format("symlink {}: {}", in_quotes(next), why);
             if (!unsafe.empty()) return EPERM;
             if (++links > kMaxSymlinkHops) return ELOOP;
@@ -175,7 +183,7 @@ Walk stopped(Walk::End end, std::string problem = {}) {
     return w;
 }
 
-Walk walk(const std::string& path, Lstats& lstats) {
+Walk walk(const std::string& path, Lstats& lstats, const TrustedOwners& owners) {
     using End = Walk::End;
     std::string p = path;
     for (int hop = 0; hop < kMaxSymlinkHops; ++hop) {
@@ -183,7 +191,7 @@ Walk walk(const std::string& path, Lstats& lstats) {
         std::string parent, unsafe;
         int err = 0;
         if (!dir.empty() && dir.front() == '/') {
-            err = real_path(dir, lstats, parent, unsafe);
+            err = real_path(dir, lstats, owners, parent, unsafe);
         } else if (char* real = ::realpath(dir.c_str(), nullptr)) { // relative: not from a valid entry
             parent = real;
             std::free(real);
@@ -195,7 +203,7 @@ Walk walk(const std::string& path, Lstats& lstats) {
         if (err == ELOOP) return stopped(End::Unsafe, "too many levels of symbolic links");
         if (err != 0)
             return stopped(End::Error, fmt::format("cannot resolve {}: {}", in_quotes(dir), std::strerror(err)));
-        if (auto why = directory_problem(parent, lstats); !why.empty()) return stopped(End::Unsafe, why);
+        if (auto why = directory_problem(parent, lstats, owners); !why.empty()) return stopped(End::Unsafe, why);
 
         Walk found;
         found.real = join(parent, name_of(p));
@@ -204,10 +212,10 @@ Walk walk(const std::string& path, Lstats& lstats) {
             return stopped(End::Error, fmt::format("cannot stat {}: {}", in_quotes(found.real), std::strerror(err)));
         }
         if (!S_ISLNK(found.st.st_mode)) return found;
-        // The link's own directory was checked above; the link itself must be root's.
-        if (found.st.st_uid != 0)
-            return stopped(End::Unsafe, fmt::format("symlink {} is owned by uid {}, not root", in_quotes(found.real),
-                                                    found.st.st_uid));
+        // The link's own directory was checked above; the link itself must be a trusted owner's.
+        if (!owners.trusts(found.st.st_uid))
+            return stopped(End::Unsafe, fmt::format("symlink {} is owned by uid {}, not {}", in_quotes(found.real),
+                                                    found.st.st_uid, owners.describe()));
         std::string t;
         if (int err = read_link(found.real, t))
             return stopped(End::Error, fmt::format("cannot read link {}: {}", in_quotes(found.real),
@@ -217,10 +225,10 @@ Walk walk(const std::string& path, Lstats& lstats) {
     return stopped(End::Unsafe, "too many levels of symbolic links");
 }
 
-Verdict check_uncached(const std::string& path) {
+Verdict check_uncached(const std::string& path, const TrustedOwners& owners) {
     using End = Walk::End;
     Lstats lstats;
-    const Walk w = walk(path, lstats);
+    const Walk w = walk(path, lstats, owners);
     switch (w.end) {
     case End::Missing: return {Kind::Missing, fmt::format("interpreter {} does not exist", in_quotes(path))};
     case End::Unsafe: return {Kind::Unsafe, fmt::format("interpreter {}: {}", in_quotes(path), w.problem)};
@@ -231,22 +239,27 @@ Verdict check_uncached(const std::string& path) {
         return {Kind::Unsafe, fmt::format("interpreter {} is not a regular file", in_quotes(w.real))};
     if (!(w.st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
         return {Kind::Unsafe, fmt::format("interpreter {} is not executable", in_quotes(w.real))};
-    if (auto why = writable_problem(w.real, w.st, false); !why.empty())
+    if (auto why = writable_problem(w.real, w.st, false, owners); !why.empty())
         return {Kind::Unsafe, fmt::format("interpreter {}: {}", in_quotes(path), why)};
     return {};
 }
 } // namespace
 
-Verdict check_interpreter(const std::string& path) {
-    if (!memo) return check_uncached(path);
-    if (auto it = memo->results.find(path); it != memo->results.end()) return it->second;
-    return memo->results.emplace(path, check_uncached(path)).first->second;
+std::string TrustedOwners::describe() const {
+    return user_ == 0 ? std::string("root") : fmt::format("root or uid {}", user_);
 }
 
-std::string path_chain_problem(const std::string& path) {
+Verdict check_interpreter(const std::string& path, const TrustedOwners& owners) {
+    if (!memo) return check_uncached(path, owners);
+    const std::string key = memo_key(owners, path);
+    if (auto it = memo->results.find(key); it != memo->results.end()) return it->second;
+    return memo->results.emplace(key, check_uncached(path, owners)).first->second;
+}
+
+std::string path_chain_problem(const std::string& path, const TrustedOwners& owners) {
     using End = Walk::End;
     Lstats lstats;
-    const Walk w = walk(path, lstats);
+    const Walk w = walk(path, lstats, owners);
     if (w.end == End::Missing) return "does not exist";
     return w.problem;
 }

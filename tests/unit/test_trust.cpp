@@ -163,3 +163,58 @@ TEST_CASE("trust: a configuration file's path is trusted only when root alone co
     CHECK(path_chain_problem(t.path("etc/binfmtd.d/none.toml")) == "does not exist");
     CHECK(path_chain_problem("/proc/self/cwd/x.toml").find("procfs") != std::string::npos);
 }
+
+TEST_CASE("trust: a user's own instance trusts root and that user, and nobody else", "[trust]") {
+    using binfmt::path_chain_problem;
+    using binfmt::TrustedOwners;
+    Tree t;
+    const auto user = TrustedOwners::root_and(1000);
+    CHECK(TrustedOwners().describe() == "root");
+    CHECK(user.describe() == "root or uid 1000");
+    // The user's own interpreter in the user's own directory, and root's, are trusted.
+    const std::string own = t.interpreter("home/u/bin/run");
+    REQUIRE(::chown(t.path("home/u").c_str(), 1000, 1000) == 0);
+    REQUIRE(::chown(t.path("home/u/bin").c_str(), 1000, 1000) == 0);
+    REQUIRE(::chown(own.c_str(), 1000, 1000) == 0);
+    CHECK(check_interpreter(own, user).ok());
+    CHECK(check_interpreter(t.interpreter("usr/bin/root-run"), user).ok());
+    // Root alone is the default: the same file is not trusted for the system's instance.
+    CHECK(says(check_interpreter(own), "not root"));
+    // Another user's file, even in the user's own directory, is not.
+    const std::string other = t.interpreter("home/u/bin/other");
+    REQUIRE(::chown(other.c_str(), 1001, 1001) == 0);
+    auto v = check_interpreter(other, user);
+    CHECK(v.kind == Kind::Unsafe);
+    CHECK(says(v, "owned by uid 1001, not root or uid 1000"));
+    // The user's own file, writable by the group, is not.
+    ::chmod(own.c_str(), 0775);
+    CHECK(says(check_interpreter(own, user), "writable by group or others (mode 0775)"));
+    ::chmod(own.c_str(), 0755);
+    // Another user's directory or symlink on the way is not.
+    const std::string elsewhere = t.interpreter("srv/other/run");
+    REQUIRE(::chown(t.path("srv/other").c_str(), 1001, 1001) == 0);
+    CHECK(says(check_interpreter(elsewhere, user), "owned by uid 1001"));
+    t.link(own, "home/u/bin/link");
+    REQUIRE(::lchown(t.path("home/u/bin/link").c_str(), 1001, 1001) == 0);
+    CHECK(says(check_interpreter(t.path("home/u/bin/link"), user), "symlink"));
+    REQUIRE(::lchown(t.path("home/u/bin/link").c_str(), 1000, 1000) == 0);
+    CHECK(check_interpreter(t.path("home/u/bin/link"), user).ok());
+    // A configuration file's path: the same owners.
+    const std::string conf = t.write("home/u/.config/binfmtd.d/a.toml", "");
+    REQUIRE(::chown(t.path("home/u/.config").c_str(), 1000, 1000) == 0);
+    REQUIRE(::chown(t.path("home/u/.config/binfmtd.d").c_str(), 1000, 1000) == 0);
+    CHECK(path_chain_problem(conf, user).empty());
+    CHECK(path_chain_problem(conf).find("owned by uid 1000, not root") != std::string::npos);
+    CHECK(path_chain_problem(conf, TrustedOwners::root_and(1001)).find("owned by uid 1000") != std::string::npos);
+}
+
+TEST_CASE("trust: one cache scope keeps the answers for different owners apart", "[trust]") {
+    Tree t;
+    const std::string own = t.interpreter("home/u/run");
+    REQUIRE(::chown(t.path("home/u").c_str(), 1000, 1000) == 0);
+    REQUIRE(::chown(own.c_str(), 1000, 1000) == 0);
+    binfmt::TrustCacheScope scope;
+    CHECK(check_interpreter(own, binfmt::TrustedOwners::root_and(1000)).ok());
+    CHECK(check_interpreter(own).kind == Kind::Unsafe);
+    CHECK(check_interpreter(own, binfmt::TrustedOwners::root_and(1000)).ok());
+}
