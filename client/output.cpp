@@ -81,8 +81,9 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const s
     }
     f.push_back({"Enabled", e.enabled ? "yes" : "no"});
     if (e.priority != 0) f.push_back({"Priority", std::to_string(e.priority)});
-    f.push_back({"Origin", e.origin_line > 0 ? fmt::format("{}:{}", binfmt::escape_text(e.origin), e.origin_line)
-                                             : or_dash(binfmt::escape_text(e.origin))});
+    f.push_back({"Origin", e.origin_line > 0 && e.origin.starts_with("/")
+                               ? fmt::format("{}:{}", binfmt::escape_text(e.origin), e.origin_line)
+                               : or_dash(binfmt::escape_text(e.origin))});
     if (!e.error.empty()) f.push_back({"Error", binfmt::escape_text(e.error), kRed});
     if (!e.kernel_interpreter.empty()) {
         // The definition above is not what the kernel has under this name; this is.

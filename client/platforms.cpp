@@ -142,7 +142,7 @@ int verb_platforms(Context& ctx) {
                 std::find(names.begin(), names.end(), r.platform) == names.end())
                 names.push_back(r.platform);
         std::printf("\n%zu platforms can run now%s%s.\n", names.size(), names.empty() ? "" : ": ",
-                    fmt::format("{}", fmt::join(names, ",")).c_str());
+                    fmt::format("{}", fmt::join(names, ", ")).c_str());
     }
     return all_run ? 0 : 1;
 }
