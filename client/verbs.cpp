@@ -72,10 +72,18 @@ void declare_platforms(CLI::App& cmd, Args& a) {
     cmd.add_flag("--check", a.check, "Run a minimal program of each platform here, as you");
 }
 
+void declare_import(CLI::App& cmd, Args& a) {
+    cmd.add_option("FILE", a.paths, "binfmt.d files (*.conf) or binfmt-support records")->required();
+    cmd.add_option("--format", a.format, "Read every FILE as binfmt.d or binfmts (default: by suffix and content)")
+        ->type_name("FORMAT");
+    cmd.add_flag("--write", a.write, "Register them persistently (/etc/binfmtd.d) instead of printing TOML");
+    cmd.add_flag("--replace", a.replace, "With --write: overwrite existing definitions");
+}
+
 int run_validate(Context& ctx) { return verb_validate(ctx.args.paths, ctx.args.root, ctx.out); }
 int run_presets(Context& ctx) { return verb_presets(ctx.out); }
 
-constexpr std::array<Verb, 9> kVerbs{{
+constexpr std::array<Verb, 11> kVerbs{{
     {"list", "List every entry, managed and foreign (the default)", declare_nothing, verb_list},
     {"status", "Show binfmtd's state, or one entry in full", declare_status, verb_status},
     {"register", "Define an entry and register it now", declare_register, verb_register},
@@ -84,6 +92,9 @@ constexpr std::array<Verb, 9> kVerbs{{
     {"which", "Show the entries that would run FILE, the one the kernel uses first", declare_which, verb_which},
     {"platforms", "List the OCI platforms this machine can run now (--check: prove each)", declare_platforms,
      verb_platforms},
+    {"import", "Turn binfmt.d lines or binfmt-support records into binfmtd.d TOML (--write: register them)",
+     declare_import, verb_import},
+    {"export", "Print the configured entries as binfmt.d lines (offline)", declare_nothing, verb_export},
     {"validate", "Check configuration files offline", declare_validate, run_validate},
     {"presets", "List the qemu presets and their interpreters here (offline)", declare_nothing, run_presets},
 }};

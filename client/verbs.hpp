@@ -35,6 +35,8 @@ struct Args {
     Arg<bool> preserve_argv0, open_binary, credentials, fix_binary;
     bool persist = false, replace = false, force = false;
     bool check = false; // platforms --check
+    std::string format; // import --format
+    bool write = false; // import --write
 };
 
 // A command line that parses but makes no sense: exit 2 with this message.
@@ -73,5 +75,7 @@ int verb_register(Context& ctx);
 int verb_unregister(Context& ctx);
 int verb_reload(Context& ctx);
 int verb_platforms(Context& ctx);
+int verb_import(Context& ctx);
+int verb_export(Context& ctx);
 
 } // namespace binfmtctl

@@ -8,7 +8,7 @@ _binfmtctl() {
     local cur prev words cword
     _init_completion || return
 
-    local verbs='list status register unregister reload which platforms validate presets'
+    local verbs='list status register unregister reload which platforms import export validate presets'
     local global='--json --no-legend --root --help'
     local verb='' i
     for ((i = 1; i < cword; i++)); do
@@ -49,6 +49,12 @@ _binfmtctl() {
                 --preserve-argv0 --open-binary --credentials --fix-binary --persist --replace --force
                 $global" -- "$cur") ;;
         which) _filedir ;;
+        import)
+            if [[ $cur == -* ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "--format --write --replace $global" -- "$cur")
+            else
+                _filedir
+            fi ;;
         platforms) mapfile -t COMPREPLY < <(compgen -W "--check $global" -- "$cur") ;;
         validate)
             if [[ $cur == -* ]]; then
