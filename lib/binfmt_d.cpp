@@ -1,6 +1,7 @@
 #include "binfmt_d.hpp"
 
 #include "register_line.hpp"
+#include "text_lines.hpp"
 #include "validate.hpp"
 
 #include <string_view>
@@ -14,14 +15,9 @@ constexpr std::string_view kBlank = " \t\r\n";
 std::vector<Definition> parse_binfmt_d_text(const std::string& text, const std::string& path,
                                             std::vector<Diagnostic>& diags) {
     std::vector<Definition> out;
-    const std::string_view all(text);
-    int line_no = 0;
-    for (std::size_t start = 0; start < all.size();) {
-        std::size_t end = all.find('\n', start);
-        if (end == std::string_view::npos) end = all.size();
-        std::string_view line = all.substr(start, end - start);
-        start = end + 1;
-        ++line_no;
+    TextLines lines(text);
+    for (std::string_view line; lines.next(line);) {
+        const int line_no = lines.number();
 
         const std::size_t first = line.find_first_not_of(kBlank);
         if (first == std::string_view::npos) continue;

@@ -1,6 +1,7 @@
 #include "binfmts.hpp"
 
 #include "register_line.hpp"
+#include "text_lines.hpp"
 #include "validate.hpp"
 
 #include <fmt/format.h>
@@ -42,14 +43,9 @@ Definition parse_binfmts_record(const std::string& text, const std::string& path
     };
 
     std::map<std::string, Value, std::less<>> values;
-    const std::string_view all(text);
-    int line_no = 0;
-    for (std::size_t start = 0; start < all.size();) {
-        std::size_t end = all.find('\n', start);
-        if (end == std::string_view::npos) end = all.size();
-        std::string_view line = all.substr(start, end - start);
-        start = end + 1;
-        ++line_no;
+    TextLines lines(text);
+    for (std::string_view line; lines.next(line);) {
+        const int line_no = lines.number();
         const std::size_t first = line.find_first_not_of(kBlank);
         if (first == std::string_view::npos || line[first] == '#') continue;
         const std::size_t last = line.find_last_not_of(kBlank);

@@ -5,6 +5,7 @@
 #include "config_file.hpp"
 #include "paths.hpp"
 #include "presets.hpp"
+#include "text_lines.hpp"
 
 #include <fmt/format.h>
 
@@ -203,14 +204,9 @@ SourceSet read_source_set(std::string_view root, const LoadOptions& opts, std::v
         return {};
     }
     SourceSet set{false, false};
-    const std::string_view all(file.text);
-    int line_no = 0;
-    for (std::size_t start = 0; start < all.size();) {
-        std::size_t end = all.find('\n', start);
-        if (end == std::string_view::npos) end = all.size();
-        std::string_view line = all.substr(start, end - start);
-        start = end + 1;
-        ++line_no;
+    TextLines lines(file.text);
+    for (std::string_view line; lines.next(line);) {
+        const int line_no = lines.number();
         const std::size_t first = line.find_first_not_of(" \t\r");
         if (first == std::string_view::npos || line[first] == '#') continue;
         const std::string_view word = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
