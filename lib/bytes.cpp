@@ -6,14 +6,14 @@ namespace binfmt {
 
 namespace {
 constexpr char kHexDigits[] = "0123456789abcdef";
+} // namespace
 
-int hex_value(char c) {
+int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
-} // namespace
 
 std::string to_hex(const Bytes& bytes) {
     std::string out;
@@ -30,7 +30,7 @@ std::optional<Bytes> from_hex(std::string_view hex) {
     Bytes out;
     out.reserve(hex.size() / 2);
     for (std::size_t i = 0; i < hex.size(); i += 2) {
-        int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
+        int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
     }
@@ -65,8 +65,8 @@ std::optional<Bytes> unescape(std::string_view text, std::string& error) {
             ++i;
             continue;
         }
-        if (i + 3 < text.size() && text[i + 1] == 'x' && hex_value(text[i + 2]) >= 0 && hex_value(text[i + 3]) >= 0) {
-            out.push_back(static_cast<std::uint8_t>(hex_value(text[i + 2]) << 4 | hex_value(text[i + 3])));
+        if (i + 3 < text.size() && text[i + 1] == 'x' && hex_digit(text[i + 2]) >= 0 && hex_digit(text[i + 3]) >= 0) {
+            out.push_back(static_cast<std::uint8_t>(hex_digit(text[i + 2]) << 4 | hex_digit(text[i + 3])));
             i += 3;
             continue;
         }

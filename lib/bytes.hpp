@@ -11,6 +11,9 @@ namespace binfmt {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// The value of one hex digit (either case), or -1 for any other character.
+int hex_digit(char c);
+
 // "7f454c46" (lower case), as the kernel prints magic/mask in an entry file.
 std::string to_hex(const Bytes& bytes);
 // Inverse of to_hex; nullopt on odd length or a non-hex digit.

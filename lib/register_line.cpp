@@ -1,5 +1,7 @@
 #include "register_line.hpp"
 
+#include "bytes.hpp"
+#include "escape.hpp" // valid_utf8
 #include "validate.hpp"
 
 #include <fmt/format.h>
@@ -10,40 +12,6 @@
 namespace binfmt {
 
 namespace {
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// Strict UTF-8, as D-Bus checks it: no overlong forms, no surrogates, nothing past U+10FFFF.
-bool valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = 0;
-        unsigned char lo = 0x80, hi = 0xbf; // the range of the byte after the lead byte
-        if (c < 0x80) n = 0;
-        else if (c >= 0xc2 && c <= 0xdf) n = 1;
-        else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            if (c == 0xe0) lo = 0xa0;
-            if (c == 0xed) hi = 0x9f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            if (c == 0xf0) lo = 0x90;
-            if (c == 0xf4) hi = 0x8f;
-        } else return false;
-        if (n > s.size() - i - 1) return false;
-        for (std::size_t k = 1; k <= n; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if (k == 1 ? (b < lo || b > hi) : (b & 0xc0) != 0x80) return false;
-        }
-        i += n + 1;
-    }
-    return true;
-}
 
 // For messages: the value as the user wrote it, control bytes escaped, and every byte past
 // ASCII too when the value is not UTF-8 (a message must be).
