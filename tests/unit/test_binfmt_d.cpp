@@ -1,18 +1,14 @@
 #include "binfmt_d.hpp"
+#include "has_diag.hpp"
 #include "kernel_register_parser.hpp"
 #include "register_line.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace binfmt;
+using unit::has_diag;
 
-namespace {
-bool has_diag(const std::vector<Diagnostic>& diags, std::string_view text, int line, int column) {
-    for (auto& d : diags)
-        if (d.str().find(text) != std::string::npos && d.where.line == line && d.where.column == column) return true;
-    return false;
-}
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("register lines are read with the kernel's rules", "[binfmt_d]") {
     auto r = parse_register_line(

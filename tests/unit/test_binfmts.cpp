@@ -1,15 +1,12 @@
 #include "binfmts.hpp"
+#include "has_diag.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace binfmt;
+using unit::has_diag;
 
 namespace {
-bool has_diag(const std::vector<Diagnostic>& diags, std::string_view text, int line, int column) {
-    for (auto& d : diags)
-        if (d.str().find(text) != std::string::npos && d.where.line == line && d.where.column == column) return true;
-    return false;
-}
 Definition parse(const std::string& text, std::vector<Diagnostic>& diags, bool detectors = false) {
     return parse_binfmts_record(text, "/usr/share/binfmts/rec", "rec", {detectors}, diags);
 }

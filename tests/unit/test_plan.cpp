@@ -1,19 +1,12 @@
 #include "plan.hpp"
+#include "plan_entries.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace binfmt;
+using unit::ext;
 
 namespace {
-Entry ext(const std::string& name, const std::string& interp = "/bin/x") {
-    Entry e;
-    e.name = name;
-    e.kind = Kind::Extension;
-    e.extension = name;
-    e.interpreter = interp;
-    e.origin.file = "/etc/binfmtd.d/a.toml";
-    return e;
-}
 KernelEntry in_kernel(const Entry& e, bool enabled = true) { return {e, enabled}; }
 const PlannedEntry& state_of(const Plan& p, const std::string& name) {
     for (auto& e : p.entries)

@@ -1,22 +1,15 @@
 // hold_plan: what each entry's state is while binfmt_misc cannot be written.
+#include "plan_entries.hpp"
 #include "plan_hold.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace binfmt;
+using unit::ext;
 
 namespace {
 const std::string kWhy = "binfmt_misc at \"/b\" is mounted read-only";
 
-Entry ext(const std::string& name, const std::string& interp = "/bin/x") {
-    Entry e;
-    e.name = name;
-    e.kind = Kind::Extension;
-    e.extension = name;
-    e.interpreter = interp;
-    e.origin.file = "/etc/binfmtd.d/a.toml";
-    return e;
-}
 Owned owned(const std::string& name) { return {name, "/etc/binfmtd.d/a.toml", {}, {}}; }
 const PlannedEntry& held(const Plan& p, const std::string& name) {
     for (auto& e : p.entries)
