@@ -24,6 +24,7 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -88,7 +89,9 @@ int serve(const Options& opt, binfmtd::Kernel& kernel) {
     manager.on_reconciled = [&](const binfmtd::ReconcileReport& r) {
         // A new instance, mounted meanwhile, that another binfmtd took first: that one manages it.
         if (held_elsewhere(r.mount)) loop.exit(kExitHeld);
-        watchers.update(r.interpreter_paths, r.mount.mounted(), {r.wrote_register, r.wrote_entries});
+        std::set<std::string> table;
+        for (const auto& [name, entry] : r.kernel) table.insert(name);
+        watchers.update(r.interpreter_paths, r.mount.mounted(), {r.wrote_register, r.wrote_entries, table});
     };
     watchers.update(manager.last().interpreter_paths, manager.last().mount.mounted());
 

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 
@@ -19,7 +20,8 @@ KernelTableWatch::KernelTableWatch(EventLoop& loop, std::string dir, Schedule sc
 
 void KernelTableWatch::update(bool mounted, const OwnWrites& own) {
     // Someone else may have changed the table while we reconciled: look again.
-    if (drain(&own)) schedule_(kWhy, ReconcileScheduler::Urgency::Urgent, kCoalesceUsec);
+    if (drain(&own) || (own.register_file && has_unknown_entry(own.table)))
+        schedule_(kWhy, ReconcileScheduler::Urgency::Urgent, kCoalesceUsec);
     arm(mounted);
 }
 
@@ -47,6 +49,15 @@ void KernelTableWatch::on_readable() {
     // Our own writes were drained by update() right after the reconcile that
     // made them: what is left here was done by someone else.
     if (drain(nullptr)) schedule_(kWhy, ReconcileScheduler::Urgency::Urgent, kCoalesceUsec);
+}
+
+bool KernelTableWatch::has_unknown_entry(const std::set<std::string>& table) const {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name != "register" && name != "status" && !table.count(name)) return true;
+    }
+    return false;
 }
 
 bool KernelTableWatch::drain(const OwnWrites* own) {

@@ -18,6 +18,10 @@ namespace binfmtd {
 struct OwnWrites {
     bool register_file = false;
     std::set<std::string> entries;
+    // The entries the reconcile left in the table. inotify merges identical events, so
+    // another tool's registration right after ours shows as ours: a name the reconcile
+    // did not leave there tells it apart.
+    std::set<std::string> table;
 };
 
 class KernelTableWatch : binfmt::NonCopyable {
@@ -35,6 +39,8 @@ public:
 private:
     // True when an event queued so far is not explained by `own` (nullptr: none is).
     bool drain(const OwnWrites* own);
+    // True when the directory holds an entry that is not in `table`.
+    bool has_unknown_entry(const std::set<std::string>& table) const;
     void arm(bool mounted);
 
     EventLoop& loop_;

@@ -47,11 +47,11 @@ TEST_CASE("watch: binfmt_misc events are foreign unless the reconcile marked the
     REQUIRE(rec.requests.empty());
 
     write(t.dir / "register", ":x:E::x::/bin/true:");
-    kernel.update(true, {true, {}}); // the reconcile wrote register
+    kernel.update(true, {true, {}, {}}); // the reconcile wrote register
     CHECK(rec.requests.empty());
 
     write(t.dir / "register", ":y:E::y::/bin/true:");
-    kernel.update(true, {false, {"y"}}); // it did not write register: someone else did
+    kernel.update(true, {false, {"y"}, {}}); // it did not write register: someone else did
     REQUIRE(rec.requests.size() == 1);
     CHECK(rec.requests[0].why == "binfmt_misc changed");
     CHECK(rec.requests[0].urgency == Urgency::Urgent);
@@ -60,10 +60,10 @@ TEST_CASE("watch: binfmt_misc events are foreign unless the reconcile marked the
     // An entry's own file removed by the reconcile is its own; "status" never is.
     write(t.dir / "y", "");
     fs::remove(t.dir / "y");
-    kernel.update(true, {false, {"y"}});
+    kernel.update(true, {false, {"y"}, {}});
     CHECK(rec.requests.size() == 1);
     write(t.dir / "status", "-1");
-    kernel.update(true, {true, {"y"}});
+    kernel.update(true, {true, {"y"}, {}});
     CHECK(rec.requests.size() == 2);
 
     // Between reconciles every event is someone else's.
@@ -75,6 +75,26 @@ TEST_CASE("watch: binfmt_misc events are foreign unless the reconcile marked the
     kernel.discard_events();
     kernel.on_readable();
     CHECK(rec.requests.size() == 3);
+}
+
+TEST_CASE("watch: a registration merged into our own event is told apart by the table", "[watch]") {
+    unit::TempTree t;
+    write(t.dir / "register", "");
+    write(t.dir / "ours", "");
+    write(t.dir / "theirs", ""); // before the watch: it stands for an event merged into ours
+    binfmtd::EventLoop loop;
+    Recorder rec;
+    binfmtd::KernelTableWatch kernel(loop, t.dir.string(), rec.fn());
+    kernel.update(true, {});
+    REQUIRE(rec.requests.empty());
+
+    write(t.dir / "register", ":ours:E::o::/bin/true:");
+    kernel.update(true, {true, {}, {"ours", "theirs"}}); // the reconcile saw both
+    CHECK(rec.requests.empty());
+    write(t.dir / "register", ":ours:E::o::/bin/true:");
+    kernel.update(true, {true, {}, {"ours"}}); // "theirs" came in with our write
+    REQUIRE(rec.requests.size() == 1);
+    CHECK(rec.requests[0].why == "binfmt_misc changed");
 }
 
 TEST_CASE("watch: a configuration change asks for a settled reconcile", "[watch]") {
