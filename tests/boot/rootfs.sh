@@ -17,14 +17,20 @@ mirror=${BINFMTD_BOOT_MIRROR:-http://deb.debian.org/debian}
 base_packages=(systemd systemd-sysv dbus)
 # Installed with apt inside the new tree (debootstrap cannot order polkitd's configuration):
 # polkit (the daemon asks it about non-root callers), procps (kill, for ExecReload), useradd,
-# man-db (systemd-analyze verify checks that the units' Documentation= man pages exist)
-# and binfmtd's runtime libraries, so that `dpkg -i` of the package finds its dependencies.
-packages=(polkitd procps passwd man-db libsdbus-c++1 libfmt9 libtomlplusplus3)
-recipe_version=2 # bump when the steps below change
+# man-db (systemd-analyze verify checks that the units' Documentation= man pages exist),
+# binfmtd's runtime libraries, so that the package installs offline with its dependencies met,
+# and the packages whose binfmt.d files binfmtd must live with: Debian's qemu-user-static and
+# python3.11-minimal (/usr/lib/binfmt.d/python3.11.conf).
+packages=(polkitd procps passwd man-db libsdbus-c++1 libfmt9 libtomlplusplus3 qemu-user-static python3.11-minimal)
+# Kept as .debs in the tree, for the guest to reinstall, remove and install again offline.
+debs=(qemu-user-static)
+debs_dir=/var/local/binfmtd-boot-debs
+recipe_version=3 # bump when the steps below change
 
 die() { printf 'rootfs.sh: %s\n' "$*" >&2; exit 1; }
 
-key=$(printf '%s\n' "$recipe_version" "$suite" "$mirror" "${base_packages[@]}" "${packages[@]}" | sha256sum | cut -c1-16)
+key=$(printf '%s\n' "$recipe_version" "$suite" "$mirror" "${base_packages[@]}" "${packages[@]}" "${debs[@]}" "$debs_dir" |
+  sha256sum | cut -c1-16)
 tarball=$cache/$suite-$key.tar
 if [ -f "$tarball" ]; then
   echo "$tarball"
@@ -60,11 +66,15 @@ unshare --mount --propagation private bash -euo pipefail -c '
   printf "#!/bin/sh\nexit 101\n" >"$root/usr/sbin/policy-rc.d" # start no services
   chmod 0755 "$root/usr/sbin/policy-rc.d"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
-  shift 4
+  debs_dir=$5 debs=$6
+  shift 6
   chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+  mkdir -p "$root$debs_dir"
+  # shellcheck disable=SC2086 # a space-separated list of package names
+  chroot "$root" sh -c "cd $debs_dir && apt-get download $debs"
   chroot "$root" apt-get clean
   rm -f "$root/usr/sbin/policy-rc.d" "$root/etc/resolv.conf"
-' rootfs "$(IFS=,; echo "${base_packages[*]}")" "$suite" "$work" "$mirror" "${packages[@]}" \
+' rootfs "$(IFS=,; echo "${base_packages[*]}")" "$suite" "$work" "$mirror" "$debs_dir" "${debs[*]}" "${packages[@]}" \
   >"$work/build.log" 2>&1 </dev/null || fail "building the rootfs failed"
 rm -rf "$work/root/var/cache/apt/archives/"*.deb "$work/root/var/lib/apt/lists/"* 2>/dev/null || true
 tar -C "$work/root" --numeric-owner --xattrs -cf "$work/rootfs.tar" .

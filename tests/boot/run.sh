@@ -6,11 +6,14 @@
 # 1. builds the .deb with packaging/build-deb (reused while the source tree is unchanged),
 #    unless DEB is given;
 # 2. takes the cached Debian bookworm rootfs of rootfs.sh (built once per machine);
-# 3. copies it to a tmpfs, installs the package with dpkg -i, adds the test's configuration,
-#    users, stub interpreter and a driver unit (guest/);
-# 4. boots it twice with systemd-nspawn -b in a private user namespace (so the guest mounts its
-#    own, empty binfmt_misc instance; the host's table is never reached), inside a cgroup this
-#    script creates and removes. guest/checks.sh runs each stage inside and writes /results.
+# 3. copies it to a tmpfs, puts the package in it (the guest installs it), adds the test's
+#    configuration, users, stub interpreter and a driver unit (guest/);
+# 4. boots it three times with systemd-nspawn -b in a private user namespace (so the guest mounts
+#    its own, empty binfmt_misc instance; the host's table is never reached), inside a cgroup
+#    this script creates and removes. guest/checks.sh runs each stage inside and writes /results:
+#    1. stock Debian (systemd-binfmt, qemu-user-static), then binfmtd installed on the running
+#       system, package upgrades and removals; 2. a boot with binfmtd enabled; 3. a boot after
+#       `systemctl disable binfmtd`.
 #
 # Everything missing is a failure, never a skip. Needs root, systemd-nspawn (systemd-container),
 # debootstrap, the package build dependencies and Linux >= 6.7.
@@ -39,23 +42,20 @@ if [ "${1:-}" = --inner ]; then
   echo "rootfs copied to a tmpfs in $(elapsed "$t")s"
 
   t=$(now)
-  # Maintainer scripts must not start services in the chroot: policy-rc.d says no.
-  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
-  chmod 0755 "$root/usr/sbin/policy-rc.d"
-  cp "$deb" "$root/tmp/binfmtd.deb"
-  chroot "$root" dpkg -i /tmp/binfmtd.deb >"$results/dpkg.log" 2>&1 || {
-    cat "$results/dpkg.log"
-    die "dpkg -i of $deb failed in the bookworm rootfs"
-  }
-  rm -f "$root/tmp/binfmtd.deb" "$root/usr/sbin/policy-rc.d"
-  # The postinst enables the unit (deb-systemd-helper); stage 1 checks that, then disables it
-  # so that stage 1 can show that `systemctl enable` is what makes it start at boot.
-  chroot "$root" systemctl is-enabled binfmtd >"$results/enabled-by-postinst" 2>&1 || true
-  chroot "$root" systemctl disable --quiet binfmtd
-
+  # The guest installs the package itself, on a booted system (stage 1): its maintainer scripts
+  # then meet a running systemd and an active systemd-binfmt.service, as on a real host.
+  install -D -m 0644 "$deb" "$root/var/local/binfmtd-boot-debs/binfmtd.deb"
+  # Stock Debian mounts binfmt_misc with the automount, which cannot work under nspawn (its
+  # /proc/sys is read-only): the mount unit stands in, so that systemd-binfmt runs at boot.
+  chroot "$root" systemctl enable --quiet proc-sys-fs-binfmt_misc.mount
   lib=$root/usr/local/lib/binfmtd-boot
   install -d -m 0755 "$lib" "$root/srv/binfmtd-boot" "$root/etc/binfmtd.d" "$root/etc/polkit-1/rules.d"
   install -m 0755 "$here/guest/checks.sh" "$here/guest/interp" "$lib/"
+  # A foreign program that runs only through qemu-aarch64's entry (executed in a loop while
+  # packages are installed).
+  aarch64-linux-gnu-as -o "$T/hello.o" "$top/tests/integration/hello-aarch64.S"
+  aarch64-linux-gnu-ld -static -o "$lib/hello-aarch64" "$T/hello.o"
+  rm -f "$T/hello.o"
   install -m 0644 "$here/guest/boot.toml" "$root/etc/binfmtd.d/boot.toml"
   install -m 0644 "$here/guest/reload.toml" "$root/srv/binfmtd-boot/reload.toml"
   ln -s /srv/binfmtd-boot/reload.toml "$root/etc/binfmtd.d/reload.toml"
@@ -64,7 +64,7 @@ if [ "${1:-}" = --inner ]; then
   chroot "$root" systemctl enable --quiet binfmtd-boot-test.service
   chroot "$root" useradd --create-home --shell /bin/sh tester
   chroot "$root" useradd --create-home --shell /bin/sh operator1
-  echo "package installed and test files added in $(elapsed "$t")s"
+  echo "package and test files added in $(elapsed "$t")s"
 
   # The guest's systemd needs a cgroup of its own: the host runs no systemd to give one, so
   # this script makes one in each hierarchy it has and moves itself there; nspawn's payload
@@ -123,10 +123,10 @@ if [ "${1:-}" = --inner ]; then
       die "boot $1: systemd-nspawn exited $rc, expected $2"
     fi
   }
-  # Stage 1: `systemctl enable`, verify, reboot (nspawn exits 133 on a guest reboot).
+  # nspawn exits 133 on a guest reboot, 0 on a poweroff.
   boot 1 133
-  # Stage 2: every check on a booted, enabled binfmtd; poweroff (exit 0).
-  boot 2 0
+  boot 2 133
+  boot 3 0
   echo "--- checks.log ---"
   cat "$results/checks.log"
   grep '^exposure: ' "$results/checks.log" || true
@@ -136,7 +136,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Outside: prerequisites, the package, the rootfs.
 [ "$(id -u)" -eq 0 ] || die "the boot test must run as root (nspawn, a tmpfs, cgroups)"
-for tool in systemd-nspawn debootstrap dpkg-buildpackage unshare timeout; do
+for tool in systemd-nspawn debootstrap dpkg-buildpackage unshare timeout aarch64-linux-gnu-as aarch64-linux-gnu-ld; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/dev setup installs what the boot test needs)"
 done
 # The guest must get a binfmt_misc instance of its own in its user namespace (Linux >= 6.7).

@@ -2,8 +2,12 @@
 # Runs inside the booted guest (systemd as PID 1), started by binfmtd-boot-test.service once
 # multi-user.target is reached. Each boot runs the next stage; results go to /results (bound
 # from the host): stageN.ok when a stage passed, FAILED with the reason otherwise, and every
-# check's output in checks.log. The stage ends the boot itself: reboot after stage 1,
-# poweroff after stage 2 (and after any failure).
+# check's output in checks.log. The stage ends the boot itself: reboot after stages 1 and 2,
+# poweroff after stage 3 (and after any failure).
+#   1. stock Debian with qemu-user-static, binfmtd not installed; then installed on the running
+#      system, qemu-user-static reinstalled, removed and installed again;
+#   2. a boot with binfmtd enabled: every other check; then `systemctl disable binfmtd`;
+#   3. a boot with binfmtd disabled: stock behaviour; then binfmtd removed.
 set -Eeuo pipefail
 export LC_ALL=C SYSTEMD_PAGER='' SYSTEMD_COLORS=0
 
@@ -17,6 +21,7 @@ OPERATOR=operator1            # an unprivileged user a polkit rule grants org.bi
 
 stage=1
 [ -e $R/stage1.ok ] && stage=2
+[ -e $R/stage2.ok ] && stage=3
 echo "=== stage $stage: $(date +%T.%N) (uptime $(cut -d' ' -f1 /proc/uptime)s) ==="
 
 fail() {
@@ -57,16 +62,131 @@ kernel_field() { sed -n "s/^$2 //p" "$B/$1" 2>/dev/null; }
 run_as() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups --reset-env "$@"; }
 json_has() { grep -q "$1" <<<"$2"; }
 
-units=(/lib/systemd/system/binfmtd.service)
+units=(/lib/systemd/system/binfmtd.service /lib/systemd/system/binfmtd-early.service)
+DEBS=/var/local/binfmtd-boot-debs # binfmtd's package and Debian's qemu-user-static (run.sh, rootfs.sh)
+FOREIGN=hand-foreign              # an entry registered by hand, which no source declares
+OWN=(boot-ext boot-magic boot-reload)
+
+# The entry names the installed binfmt.d files declare (Debian's lines all use ':').
+declared_names() { cat /usr/lib/binfmt.d/*.conf 2>/dev/null | awk -F: '/^:/ { print $2 }'; }
+qemu_gone() { ! compgen -G "$B/qemu-*" >/dev/null; }
+missing_from_kernel() { local n; for n in "$@"; do [ -e "$B/$n" ] || printf '%s ' "$n"; done; }
+# Every name given is listed by binfmtd as active, and binfmtd lists nothing failed.
+all_active() {
+  local out n
+  out=$(binfmtctl --no-legend list 2>/dev/null) || return 1
+  awk '$5 == "failed" { bad = 1 } END { exit bad }' <<<"$out" || return 1
+  for n in "$@"; do [ "$(awk -v n="$n" '$1 == n { print $5 }' <<<"$out")" = active ] || return 1; done
+}
+converged() { # NAME...: waits for all_active, fails with binfmtd's list otherwise
+  wait_until 20 all_active "$@" || fail "not every entry became active (0 failed): $(binfmtctl --no-legend list 2>&1)"
+}
+
+# poll_table OUT NAME...: until $OUT.stop exists, every round that finds a NAME missing from the
+# kernel appends "TIME NAME..." to OUT; the number of rounds goes to OUT.rounds. During a gapless
+# re-registration (an F entry repinned) the entry is for a moment in the kernel under its
+# stand-in's name, NAME.binfmtd-swap: that counts as there, and is counted in OUT.swaps.
+poll_table() {
+  local out=$1 rounds=0 swaps=0 n miss
+  shift
+  : >"$out"
+  while [ ! -e "$out.stop" ]; do
+    miss=''
+    for n in "$@"; do
+      [ -e "$B/$n" ] && continue
+      if compgen -G "$B/$n.binfmtd-swap*" >/dev/null; then swaps=$((swaps + 1)); else miss+=" $n"; fi
+    done
+    [ -z "$miss" ] || echo "$EPOCHREALTIME$miss" >>"$out"
+    rounds=$((rounds + 1))
+  done
+  echo $rounds >"$out.rounds"
+  echo $swaps >"$out.swaps"
+}
+# exec_loop OUT: until $OUT.stop exists, runs an aarch64 program through qemu-aarch64's entry;
+# every run that fails appends its time to OUT; the number of runs goes to OUT.runs.
+exec_loop() {
+  local out=$1 runs=0
+  : >"$out"
+  while [ ! -e "$out.stop" ]; do
+    [ "$($D/hello-aarch64 2>&1)" = aarch64 ] || echo "$EPOCHREALTIME" >>"$out"
+    runs=$((runs + 1))
+  done
+  echo $runs >"$out.runs"
+}
+# with_table_polled WHAT COMMAND...: runs COMMAND while the declared entries are polled, then
+# reports how many went missing and for how long; fails if any did.
+with_table_polled() {
+  local what=$1 out=/run/binfmtd-boot-poll t0 t1 poller execer
+  shift
+  local n names=()
+  # The entries declared and registered before: none of them may go missing.
+  for n in $(declared_names) "${OWN[@]}"; do [ ! -e "$B/$n" ] || names+=("$n"); done
+  rm -f $out.stop $out.exec.stop
+  poll_table $out "${names[@]}" &
+  poller=$!
+  exec_loop $out.exec &
+  execer=$!
+  t0=$EPOCHREALTIME
+  stop_polls() { touch $out.stop $out.exec.stop; wait $poller $execer; }
+  "$@" >>$R/apt.log 2>&1 || { stop_polls; fail "$what failed: $(tail -n 20 $R/apt.log)"; }
+  mapfile -t declared < <(declared_names)
+  converged "${declared[@]}" "${OWN[@]}"
+  t1=$EPOCHREALTIME
+  stop_polls
+  local gone longest
+  gone=$(cut -d' ' -f2- $out | tr ' ' '\n' | sort -u | tr '\n' ' ')
+  longest=$(awk '{ for (i = 2; i <= NF; i++) { if (!($i in first)) first[$i] = $1; last[$i] = $1 } }
+    END { m = 0; for (n in first) if (last[n] - first[n] > m) m = last[n] - first[n]; printf "%.1f", m * 1000 }' $out)
+  echo "table during $what: $(cat $out.rounds) polls of ${#names[@]} entries in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')s;" \
+    "$(wc -l <$out) polls found an entry missing [${gone% }], longest ${longest} ms;" \
+    "$(cat $out.swaps) sightings of a stand-in; $(cat $out.exec.runs) runs of an aarch64 program, $(wc -l <$out.exec) failed"
+  [ ! -s $out ] || fail "entries were missing from the kernel during $what: [${gone% }] (longest ${longest} ms)"
+  [ ! -s $out.exec ] || fail "an aarch64 program failed to run $(wc -l <$out.exec) times during $what"
+}
 
 stage1() {
-  check "dpkg -i enabled binfmtd.service the Debian way (run.sh then disabled it for this stage)"
-  assert_eq enabled "$(cat $R/enabled-by-postinst)" "systemctl is-enabled right after dpkg -i"
+  check "stock Debian: systemd-binfmt registered qemu-user-static's and python3.11's binfmt.d entries at boot"
+  assert_eq active "$(prop systemd-binfmt.service ActiveState)" "systemd-binfmt.service before binfmtd is installed"
+  mapfile -t declared < <(declared_names)
+  [ ${#declared[@]} -gt 20 ] || fail "too few binfmt.d entries: ${declared[*]}"
+  [[ " ${declared[*]} " == *" python3.11 "* ]] || fail "python3.11-minimal's binfmt.d entry is missing: ${declared[*]}"
+  assert_eq "" "$(missing_from_kernel "${declared[@]}")" "binfmt.d entries systemd-binfmt did not register"
+  [ ! -e $B/boot-ext ] || fail "boot-ext is registered although binfmtd is not installed"
+  echo ":$FOREIGN:E::handforeign::$D/interp:" >$B/register
 
-  check "disabled: not started at boot"
-  assert_eq disabled "$(systemctl is-enabled binfmtd || true)" "is-enabled"
-  assert_eq inactive "$(systemctl is-active binfmtd || true)" "is-active of a disabled binfmtd"
-  [ ! -e $B/boot-ext ] || fail "boot-ext is registered although binfmtd never ran"
+  check "binfmtd installed on the running system: enabled and started by its maintainer scripts"
+  with_table_polled "apt-get install ./binfmtd.deb" \
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y $DEBS/binfmtd.deb
+  assert_eq enabled "$(systemctl is-enabled binfmtd)" "is-enabled binfmtd after the installation"
+  assert_eq enabled "$(systemctl is-enabled binfmtd-early)" "is-enabled binfmtd-early after the installation"
+  assert_eq active "$(prop binfmtd ActiveState)" "binfmtd after the installation"
+  converged "${declared[@]}" "${OWN[@]}"
+  [ -e $B/$FOREIGN ] || fail "installing binfmtd removed the hand-registered $FOREIGN"
+  # Still active from the boot: the drop-in must defuse the stop of this very instance.
+  assert_eq active "$(prop systemd-binfmt.service ActiveState)" "systemd-binfmt.service after binfmtd's installation"
+  assert_contains "$(prop systemd-binfmt.service DropInPaths)" binfmtd.conf "systemd-binfmt.service's drop-ins"
+
+  check "apt-get install --reinstall qemu-user-static (its trigger try-restarts systemd-binfmt) while the table is polled"
+  since=$(date '+%F %T')
+  with_table_polled "the reinstallation of qemu-user-static" \
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall $DEBS/qemu-user-static_*.deb
+  assert_contains "$(journalctl -b --no-pager -u systemd-binfmt --since "$since")" "not flushed" "systemd-binfmt's journal"
+  [ -e $B/$FOREIGN ] || fail "the reinstallation of qemu-user-static removed the hand-registered $FOREIGN"
+  # F entries pin the reinstalled files (the old ones are gone: dpkg replaced them).
+  for e in qemu-aarch64 qemu-arm; do
+    json=$(binfmtctl --json status $e)
+    json_has '"pinned-stale": *false' "$json" || fail "$e pins a file the reinstallation replaced: $json"
+  done
+
+  check "apt-get remove qemu-user-static: its entries go, every other stays"
+  env DEBIAN_FRONTEND=noninteractive apt-get remove -y qemu-user-static >>$R/apt.log 2>&1
+  wait_until 20 qemu_gone || fail "qemu entries are still registered: $(ls $B)"
+  converged python3.11 "${OWN[@]}"
+  [ -e $B/$FOREIGN ] || fail "the removal of qemu-user-static removed the hand-registered $FOREIGN"
+  check "installed again: every entry back"
+  env DEBIAN_FRONTEND=noninteractive apt-get install -y $DEBS/qemu-user-static_*.deb >>$R/apt.log 2>&1
+  converged "${declared[@]}" "${OWN[@]}"
+  [ -e $B/$FOREIGN ] || fail "the installation of qemu-user-static removed the hand-registered $FOREIGN"
 
   check "systemd-analyze verify: every unit the package installs"
   for u in "${units[@]}"; do
@@ -83,12 +203,6 @@ stage1() {
   [ -n "$score" ] || fail "no exposure score: $(tail -n 3 $R/security.txt)"
   echo "exposure: $score"
   awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || fail "exposure $score is above 2.0"
-
-  check "systemctl enable binfmtd"
-  systemctl enable binfmtd
-  assert_eq enabled "$(systemctl is-enabled binfmtd)" "is-enabled after enable"
-  [ -L /etc/systemd/system/multi-user.target.wants/binfmtd.service ] || fail "enable made no multi-user.target.wants link"
-  assert_eq inactive "$(systemctl is-active binfmtd || true)" "enable alone must not start it"
 
   touch $R/stage1.ok
   sync
@@ -112,6 +226,19 @@ stage2() {
   [ -n "$text" ] || fail "binfmtd sent no STATUS="
   assert_eq 0 "$(prop binfmtd NRestarts)" "NRestarts"
   assert_eq 1min "$(prop binfmtd WatchdogUSec)" "WatchdogUSec"
+
+  check "binfmtd-early.service registered every source's entries before sysinit.target; systemd-binfmt stood aside"
+  assert_eq success "$(prop binfmtd-early Result)" "binfmtd-early's result"
+  done_at=$(prop binfmtd-early ExecMainExitTimestampMonotonic)
+  sysinit=$(prop sysinit.target ActiveEnterTimestampMonotonic)
+  { [ "$done_at" -gt 0 ] && [ "$done_at" -le "$sysinit" ]; } \
+    || fail "binfmtd-early finished at $done_at us, sysinit.target was reached at $sysinit us"
+  assert_eq inactive "$(prop systemd-binfmt.service ActiveState)" "systemd-binfmt.service with binfmtd enabled"
+  assert_eq exec-condition "$(prop systemd-binfmt.service Result)" "systemd-binfmt.service's result"
+  mapfile -t declared < <(declared_names)
+  converged "${declared[@]}" "${OWN[@]}"
+  first=$(journalctl -b --no-pager -u binfmtd -o cat | grep -m1 '^Reconciled: ' || true)
+  assert_contains "$first" "0 writes to binfmt_misc" "binfmtd.service's first reconcile after binfmtd-early"
 
   check "binfmt_misc mounted in the guest's own namespace by proc-sys-fs-binfmt_misc.mount"
   assert_eq active "$(prop proc-sys-fs-binfmt_misc.mount ActiveState)" "proc-sys-fs-binfmt_misc.mount"
@@ -265,9 +392,36 @@ stage2() {
   failed=$(systemctl list-units --failed --no-legend --plain | awk '{print $1}' | tr '\n' ' ')
   [ -z "$failed" ] || fail "failed units: $failed"
 
+  check "systemctl disable binfmtd disables its boot-time pass too"
+  systemctl disable binfmtd
+  assert_eq disabled "$(systemctl is-enabled binfmtd-early || true)" "is-enabled binfmtd-early after disable binfmtd"
+
   touch $R/stage2.ok
   sync
-  echo "stage 2 passed; powering off"
+  echo "stage 2 passed; rebooting"
+  systemctl reboot
+}
+
+stage3() {
+  check "binfmtd disabled: not started at boot; stock systemd-binfmt registered binfmt.d's entries"
+  assert_eq inactive "$(systemctl is-active binfmtd || true)" "is-active of a disabled binfmtd"
+  assert_eq 0 "$(prop binfmtd-early ExecMainStartTimestampMonotonic)" "binfmtd-early's start time (it must not run)"
+  assert_eq active "$(prop systemd-binfmt.service ActiveState)" "systemd-binfmt.service with binfmtd disabled"
+  mapfile -t declared < <(declared_names)
+  assert_eq "" "$(missing_from_kernel "${declared[@]}")" "binfmt.d entries systemd-binfmt did not register"
+  [ ! -e $B/boot-ext ] || fail "boot-ext is registered although binfmtd is disabled"
+
+  check "binfmtd removed: systemd-binfmt's drop-in goes with it, its stop flushes again as shipped"
+  env DEBIAN_FRONTEND=noninteractive apt-get remove -y binfmtd >>$R/apt.log 2>&1
+  [ ! -e /lib/systemd/system/systemd-binfmt.service.d/binfmtd.conf ] || fail "the drop-in outlived the package"
+  echo ":$FOREIGN:E::handforeign::$D/interp:" >$B/register
+  systemctl restart systemd-binfmt.service
+  [ ! -e $B/$FOREIGN ] || fail "systemd-binfmt's restart kept $FOREIGN: the stock flush did not come back"
+  assert_eq "" "$(missing_from_kernel "${declared[@]}")" "binfmt.d entries after systemd-binfmt's restart"
+
+  touch $R/stage3.ok
+  sync
+  echo "stage 3 passed; powering off"
   systemctl poweroff
 }
 
