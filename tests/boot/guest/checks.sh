@@ -69,6 +69,8 @@ OWN=(boot-ext boot-magic boot-reload)
 
 # The entry names the installed binfmt.d files declare (Debian's lines all use ':').
 declared_names() { cat /usr/lib/binfmt.d/*.conf 2>/dev/null | awk -F: '/^:/ { print $2 }'; }
+entry_state() { binfmtctl --no-legend list | awk -v n="$1" '$1 == n { print $5 }'; }
+state_is() { [ "$(entry_state "$2")" = "$1" ]; } # STATE NAME ("": not listed)
 qemu_gone() { ! compgen -G "$B/qemu-*" >/dev/null; }
 missing_from_kernel() { local n; for n in "$@"; do [ -e "$B/$n" ] || printf '%s ' "$n"; done; }
 # Every name given is listed by binfmtd as active, and binfmtd lists nothing failed.
@@ -94,7 +96,8 @@ poll_table() {
     miss=''
     for n in "$@"; do
       [ -e "$B/$n" ] && continue
-      if compgen -G "$B/$n.binfmtd-swap*" >/dev/null; then swaps=$((swaps + 1)); else miss+=" $n"; fi
+      # The name again after the stand-in: the swap may have ended between the first two looks.
+      if compgen -G "$B/$n.binfmtd-swap*" >/dev/null; then swaps=$((swaps + 1)); elif [ ! -e "$B/$n" ]; then miss+=" $n"; fi
     done
     [ -z "$miss" ] || echo "$EPOCHREALTIME$miss" >>"$out"
     rounds=$((rounds + 1))
@@ -377,7 +380,6 @@ stage2() {
   [ ! -e $B/register ] || fail "binfmt_misc is still mounted at $B"
   systemctl mask --runtime --quiet proc-sys-fs-binfmt_misc.mount # so that starting binfmtd mounts nothing
   systemctl start binfmtd
-  entry_state() { binfmtctl --no-legend list | awk -v n="$1" '$1 == n { print $5 }'; }
   assert_eq pending "$(entry_state boot-ext)" "state of boot-ext without binfmt_misc"
   assert_eq false "$(busctl get-property org.binfmtd1 /org/binfmtd1 org.binfmtd1.Manager Mounted | cut -d' ' -f2)" \
     "Mounted property without binfmt_misc"
@@ -387,6 +389,20 @@ stage2() {
   wait_until 5 sh -c '[ "$(binfmtctl --no-legend list | awk '"'"'$1 == "boot-magic" { print $5 }'"'"')" = active ]' \
     || fail "boot-magic did not become active: $(binfmtctl --no-legend list)"
   systemctl unmask --runtime --quiet proc-sys-fs-binfmt_misc.mount
+
+  check "a binfmt.d line binfmtd refuses (an interpreter a user may modify) is failed, with the reason"
+  install -m 0755 -o $USER_NAME $D/interp /home/$USER_NAME/interp
+  echo ":boot-refused:E::refused::/home/$USER_NAME/interp:" >/etc/binfmt.d/boot-refused.conf
+  wait_until 10 state_is failed boot-refused || fail "boot-refused is not failed: $(binfmtctl --no-legend list)"
+  [ ! -e $B/boot-refused ] || fail "boot-refused got registered"
+  out=$(binfmtctl status boot-refused || true)
+  assert_contains "$out" "/home/$USER_NAME/interp" "binfmtctl status boot-refused"
+  rc=0
+  out=$(binfmtctl validate 2>&1) || rc=$?
+  assert_eq 1 $rc "exit code of binfmtctl validate with the refused line"
+  assert_contains "$out" "/etc/binfmt.d/boot-refused.conf:1" "binfmtctl validate"
+  rm /etc/binfmt.d/boot-refused.conf
+  wait_until 10 state_is "" boot-refused || fail "boot-refused is still listed: $(binfmtctl --no-legend list)"
 
   check "no unit failed"
   failed=$(systemctl list-units --failed --no-legend --plain | awk '{print $1}' | tr '\n' ' ')
