@@ -477,7 +477,7 @@ log_since() { tail -n +"$(($1 + 1))" "$DAEMON_LOG"; }
 # writes_since MARK: binfmtd's writes to binfmt_misc since MARK, summed over its reconciles.
 writes_since() { log_since "$1" | sed -n 's/.*Reconciled: .*; \([0-9]*\) writes to binfmt_misc$/\1/p' | awk '{ n += $1 } END { print n + 0 }'; }
 # registered_since MARK NAME: how many times binfmtd registered NAME since MARK.
-registered_since() { log_since "$1" | grep -c "Registered $2 (" || true; }
+registered_since() { log_since "$1" | grep -cF "Registered $2 (" || true; }
 # settled: one `binfmtctl reload` round trip during which binfmtd did nothing but that reload's
 # reconcile, and that wrote nothing (false while anything is still going on: for deadline).
 settled() {
