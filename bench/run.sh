@@ -5,7 +5,7 @@
 #   bench/run.sh [--quick] [--out FILE]
 #
 # Installs what only the benchmarks need (hyperfine, strace, GNU time, valgrind; binfmt-support
-# is fetched with `apt-get download` and unpacked into the build directory, never installed:
+# is unpacked by scripts/fetch-binfmt-support into /var/cache/binfmtd-tools, never installed:
 # its maintainer scripts would mount and fill the host's binfmt_misc), builds a Release tree in
 # build-bench/ (BINFMTD_BENCH_BUILD_DIR), then runs each section in its own
 # `unshare --user --map-root-user --mount` sandbox with a private binfmt_misc instance.
@@ -47,19 +47,9 @@ log "building (Release) into $build"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBINFMTD_BUILD_TESTS=OFF -DBINFMTD_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 
-ub=$build/bench-tools/binfmt-support/usr/sbin/update-binfmts
-if [ ! -x "$ub" ]; then
-  log "fetching binfmt-support (unpacked into $build/bench-tools, not installed)"
-  dl=$(mktemp -d)
-  if (cd "$dl" && apt-get download binfmt-support >/dev/null 2>&1); then
-    mkdir -p "$build/bench-tools/binfmt-support"
-    dpkg-deb -x "$dl"/binfmt-support_*.deb "$build/bench-tools/binfmt-support"
-    dpkg-deb -f "$dl"/binfmt-support_*.deb Version >"$build/bench-tools/binfmt-support.version"
-  fi
-  rm -rf "$dl"
-fi
-if [ -x "$ub" ]; then
-  ub_version=$(cat "$build/bench-tools/binfmt-support.version" 2>/dev/null || true)
+# The same unpacked copy the integration tests use, in the machine's tool cache.
+if ub=$("$top/scripts/fetch-binfmt-support"); then
+  ub_version=$(cat "${ub%/usr/sbin/update-binfmts}/VERSION")
 else
   log "binfmt-support is not available: update-binfmts is left out"
   ub=''

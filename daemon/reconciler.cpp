@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <set>
 
@@ -146,6 +147,9 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
         auto s = a.line.empty() ? Status(Failure{binfmt::ApiErrorCode::KernelRejected, "unencodable", EINVAL})
                                 : kernel_.add(a.line);
         if (!s.ok()) {
+            // Taken since the table was read (systemd-binfmt or update-binfmts writing meanwhile):
+            // no verdict on the definition; reconcile() reads the table again.
+            if (s.failure().errnum == EEXIST && !in.kernel.count(a.name)) raced_.insert(a.name);
             std::string why = fmt::format("the kernel rejected the registration: {}",
                                           std::strerror(s.failure().errnum));
             // A re-registration the kernel refused: the old one goes back in before its
@@ -171,12 +175,30 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
 }
 
 ReconcileReport Reconciler::reconcile(RefusedStandIn refused_stand_in) {
+    // Another tool registering entries while binfmtd writes (systemd-binfmt after its flush) can
+    // take a name between the read of the table and binfmtd's write: that is no failure of the
+    // definition, only a stale table. Read it again, a few times at most.
+    constexpr int kRereads = 3;
+    ReconcileReport report = reconcile_pass(refused_stand_in, true, false);
+    for (int i = 1; !raced_.empty() && i <= kRereads; ++i) {
+        ReconcileReport next = reconcile_pass(refused_stand_in, false, i == kRereads);
+        // The watch must know every write of every pass as binfmtd's own.
+        next.writes += report.writes;
+        next.wrote_register = next.wrote_register || report.wrote_register;
+        next.wrote_entries.insert(report.wrote_entries.begin(), report.wrote_entries.end());
+        report = std::move(next);
+    }
+    return report;
+}
+
+ReconcileReport Reconciler::reconcile_pass(RefusedStandIn refused_stand_in, bool first, bool last) {
     binfmt::TrustCacheScope trust_cache; // each interpreter and directory looked at once per reconcile
     ReconcileReport report;
+    raced_.clear();
     // A user's own instance reads their binfmtd.d alone; the system's reads every source.
     const binfmt::Config cfg = layout_.system_root ? binfmt::load_sources(*layout_.system_root, {})
                                                    : binfmt::load_config_dirs(layout_.config_dirs, {}, owners_);
-    log_diagnostics(cfg);
+    if (first) log_diagnostics(cfg);
     report.config_errors = cfg.has_errors();
     report.diagnostics = cfg.diagnostics;
 
@@ -233,6 +255,11 @@ ReconcileReport Reconciler::reconcile(RefusedStandIn refused_stand_in) {
     apply(plan, in, refused_stand_in, report, state);
     save(saved, state);
     report.owned = state.owned;
+    if (!raced_.empty() && !last) {
+        log::info("{}: registered by another tool while binfmtd wrote the table; reading it again",
+                  fmt::join(raced_, ", "));
+        return report;
+    }
 
     for (const auto& pe : report.entries) {
         if (in.invalid.count(pe.name) && pe.state == State::Failed) continue; // logged with the config errors

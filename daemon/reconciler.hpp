@@ -69,6 +69,9 @@ private:
     void apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, RefusedStandIn refused_stand_in,
                ReconcileReport& report, RuntimeState& state);
     void save(const RuntimeState& before, const RuntimeState& after);
+    // One read of the configuration and the table and the writes it plans. `last`: no pass
+    // follows, whatever raced_ says; only the last one logs the entries' states.
+    ReconcileReport reconcile_pass(RefusedStandIn refused_stand_in, bool first, bool last);
 
     binfmt::Layout layout_;
     binfmt::TrustedOwners owners_;
@@ -76,6 +79,9 @@ private:
     StateStore store_;
     EntryChecker checker_;
     std::map<std::string, bool> keep_out_; // requested since the last reconcile
+    // Names the kernel refused with EEXIST in this pass although the plan had them absent:
+    // another tool registered them after the table was read.
+    std::set<std::string> raced_;
 };
 
 } // namespace binfmtd

@@ -367,3 +367,137 @@ PY
 }
 # saw_changes CHANGES: EntryChanged signals so far are exactly CHANGES (for `deadline`).
 saw_changes() { [ "$(entry_changes)" = "$1" ]; }
+
+# ---- other tools on this sandbox's binfmt_misc -----------------------------------------
+# in_proc_binfmt [--bind SRC DST]... -- COMMAND...: runs COMMAND in a private mount namespace
+# (of the sandbox's user namespace) where /proc/sys/fs/binfmt_misc, the path systemd-binfmt and
+# update-binfmts write to, is this sandbox's instance, and each SRC is bound over DST. A tmpfs
+# hides the rest of /proc/sys/fs first, so that the host's mount (or automount point) is not
+# even reachable there; the user namespace could not write the host's table anyway.
+in_proc_binfmt() {
+  local args=()
+  while [ "$1" = --bind ]; do args+=("$2" "$3"); shift 3; done
+  [ "$1" = -- ] || fail "in_proc_binfmt: expected -- before the command, got [$1]"
+  shift
+  # shellcheck disable=SC2016 # for the inner bash
+  unshare --mount --propagation private bash -c '
+    set -e
+    bm=$1 n=$2
+    shift 2
+    mount -t tmpfs tmpfs /proc/sys/fs
+    mkdir /proc/sys/fs/binfmt_misc
+    mount --bind "$bm" /proc/sys/fs/binfmt_misc
+    [ "$(stat -f -c %t /proc/sys/fs/binfmt_misc)" = 42494e4d ] # BINFMTFS_MAGIC: the instance itself
+    while [ "$n" -gt 0 ]; do mount --bind "$1" "$2"; shift 2; n=$((n - 1)); done
+    exec "$@"
+  ' in-proc-binfmt "$BINFMT" $((${#args[@]} / 2)) "${args[@]}" "$@"
+}
+
+# systemd_binfmt [ARGS...]: systemd-binfmt on this sandbox's instance, reading $ROOT's binfmt.d
+# directories instead of the host's (the others, if this machine has them, hidden by an empty
+# directory); sets SB_OUT (its stderr) and SB_RC, never fails.
+SYSTEMD_BINFMT=/lib/systemd/systemd-binfmt
+SB_OUT='' SB_RC=0
+systemd_binfmt() {
+  [ -x "$SYSTEMD_BINFMT" ] || fail "$SYSTEMD_BINFMT is missing: install systemd"
+  local binds=() d
+  mkdir -p "$ROOT/etc/binfmt.d" "$ROOT/usr/lib/binfmt.d" "$T/empty-dir"
+  binds=(--bind "$ROOT/etc/binfmt.d" /etc/binfmt.d --bind "$ROOT/usr/lib/binfmt.d" /usr/lib/binfmt.d)
+  for d in /run/binfmt.d /usr/local/lib/binfmt.d; do
+    if [ -d "$d" ]; then binds+=(--bind "$T/empty-dir" "$d"); fi
+  done
+  SB_RC=0
+  in_proc_binfmt "${binds[@]}" -- "$SYSTEMD_BINFMT" "$@" 2>"$T/systemd-binfmt.err" || SB_RC=$?
+  SB_OUT=$(<"$T/systemd-binfmt.err")
+  printf -- '--- systemd-binfmt %s: exit %d ---\n%s\n' "$*" "$SB_RC" "$SB_OUT"
+}
+
+# need_update_binfmts: sets UPDATE_BINFMTS to binfmt-support's update-binfmts, unpacked (never
+# installed) into the machine's tool cache by scripts/fetch-binfmt-support, which downloads it
+# the first time; fails when it cannot be had.
+UPDATE_BINFMTS=''
+need_update_binfmts() {
+  UPDATE_BINFMTS=$("$BINFMTD_SOURCE_DIR/scripts/fetch-binfmt-support" 2>"$T/fetch.err") \
+    || fail "cannot get binfmt-support's update-binfmts: $(<"$T/fetch.err")"
+  [ -x "$UPDATE_BINFMTS" ] || fail "scripts/fetch-binfmt-support gave no update-binfmts: [$UPDATE_BINFMTS]"
+}
+# update_binfmts ARGS...: update-binfmts with $ROOT's binfmt-support directories, on this
+# sandbox's instance; sets UB_OUT (stdout and stderr) and UB_RC, never fails.
+UB_OUT='' UB_RC=0
+update_binfmts() {
+  [ -n "$UPDATE_BINFMTS" ] || need_update_binfmts
+  mkdir -p "$ROOT/var/lib/binfmts" "$ROOT/usr/share/binfmts"
+  UB_RC=0
+  UB_OUT=$(in_proc_binfmt -- "$UPDATE_BINFMTS" --admindir "$ROOT/var/lib/binfmts" \
+    --importdir "$ROOT/usr/share/binfmts" "$@" 2>&1) || UB_RC=$?
+  printf -- '--- update-binfmts %s: exit %d ---\n%s\n' "$*" "$UB_RC" "$UB_OUT"
+}
+
+# ---- binfmtd beside systemd-binfmt and update-binfmts ------------------------------------
+# coexistence_root: $ROOT with this machine's real binfmt.d files and binfmt-support records
+# (Debian's qemu-user-static, python3.11-minimal, llvm), two fixture records nobody imported yet
+# (fixture-magic, fixture-ext, both run by $T/bin/fixture), a binfmtd.d entry "own", and in the
+# kernel "foreign-hand", registered by hand, that no source declares.
+coexistence_root() {
+  local f
+  for f in qemu-aarch64.conf python3.11.conf llvm-14-runtime.binfmt.conf; do
+    [ -f "/usr/lib/binfmt.d/$f" ] || fail "/usr/lib/binfmt.d/$f is missing: install qemu-user-static, python3.11-minimal and llvm"
+  done
+  [ -f /usr/share/binfmts/qemu-aarch64 ] || fail "/usr/share/binfmts/qemu-aarch64 is missing: install qemu-user-static"
+  mkdir -p "$ROOT/usr/lib/binfmt.d" "$ROOT/etc/binfmt.d" "$ROOT/usr/share/binfmts" "$ROOT/var/lib/binfmts"
+  cp /usr/lib/binfmt.d/*.conf "$ROOT/usr/lib/binfmt.d/"
+  cp -L /usr/share/binfmts/* "$ROOT/usr/share/binfmts/"
+  stub_interpreter "$T/bin/fixture"
+  printf 'package fixture\ninterpreter %s\nmagic \\x01FXM\\x02\nmask \\xff\\xff\\xdf\\xff\\xff\n' "$T/bin/fixture" \
+    >"$ROOT/usr/share/binfmts/fixture-magic"
+  printf 'package fixture\ninterpreter %s\nextension fxext\n' "$T/bin/fixture" >"$ROOT/usr/share/binfmts/fixture-ext"
+  printf '[own]\nextension = "own"\ninterpreter = "%s"\n' "$T/bin/fixture" | conf own.toml
+  register_by_hand ":foreign-hand:E::fhand::$T/bin/fixture:"
+}
+
+# names_in_state STATE: the names binfmtctl --json list reports in STATE, sorted, one line.
+names_in_state() {
+  expect_ctl 0 --json list
+  json "' '.join(sorted(e['name'] for e in d['entries'] if e['state'] == '$1'))" <<<"$CTL_OUT"
+}
+# converged ACTIVE: binfmtd reports exactly the names ACTIVE (sorted, space-separated) active,
+# none failed, and each is in the kernel, enabled (a condition for deadline).
+converged() {
+  expect_ctl 0 --json list
+  [[ "$(json "d['summary']" <<<"$CTL_OUT")" == *" 0 failed,"* ]] || return 1
+  [ "$(names_in_state active)" = "$1" ] || return 1
+  local n
+  for n in $1; do
+    [ -e "$BINFMT/$n" ] && [ "$(head -n1 "$BINFMT/$n")" = enabled ] || return 1
+  done
+}
+# log_mark: the daemon log's length now; log_since MARK: what it logged after that.
+log_mark() { wc -l <"$DAEMON_LOG"; }
+log_since() { tail -n +"$(($1 + 1))" "$DAEMON_LOG"; }
+# writes_since MARK: binfmtd's writes to binfmt_misc since MARK, summed over its reconciles.
+writes_since() { log_since "$1" | sed -n 's/.*Reconciled: .*; \([0-9]*\) writes to binfmt_misc$/\1/p' | awk '{ n += $1 } END { print n + 0 }'; }
+# registered_since MARK NAME: how many times binfmtd registered NAME since MARK.
+registered_since() { log_since "$1" | grep -cF "Registered $2 (" || true; }
+# settled: one `binfmtctl reload` round trip during which binfmtd did nothing but that reload's
+# reconcile, and that wrote nothing (false while anything is still going on: for deadline).
+settled() {
+  local mark new
+  mark=$(log_mark)
+  expect_ctl 0 reload
+  new=$(log_since "$mark")
+  [ "$(grep -c 'Reconciled: ' <<<"$new")" = 1 ] && [ "$(grep -c 'Reconciling: ' <<<"$new")" = 0 ] \
+    && [ "$(writes_since "$mark")" = 0 ]
+}
+# table_state: the kernel's table and binfmtd's state file, to compare across a quiet period.
+table_state() { dump_table; cat "$STATE_FILE"; }
+# assert_quiet WHAT: once settled, another reload round trip changes neither the table nor
+# binfmtd's state and writes nothing: nobody is taking turns with anybody.
+assert_quiet() {
+  wait_for 20 "$1: binfmtd did not settle: $(tail -n 20 "$DAEMON_LOG")" settled
+  local before mark
+  before=$(table_state)
+  mark=$(log_mark)
+  expect_ctl 0 reload
+  assert_eq 0 "$(writes_since "$mark")" "$1: binfmtd's writes in a reload after it settled"
+  assert_eq "$before" "$(table_state)" "$1: the table and binfmtd's state across a quiet reload"
+}

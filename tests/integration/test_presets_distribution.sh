@@ -3,8 +3,6 @@
 # and after systemd-binfmt registers the distribution's entries again on the same binfmt_misc
 # instance: a preset follows the distribution's bytes where it ships a definition of its name.
 
-SYSTEMD_BINFMT=/lib/systemd/systemd-binfmt
-[ -x "$SYSTEMD_BINFMT" ] || fail "$SYSTEMD_BINFMT is missing: install systemd"
 [ -f /usr/lib/binfmt.d/qemu-ppc64le.conf ] || fail "/usr/lib/binfmt.d/qemu-ppc64le.conf is missing: install qemu-user-static"
 mkdir -p "$ROOT/usr/lib/binfmt.d" "$ROOT/etc/binfmt.d"
 cp /usr/lib/binfmt.d/qemu-*.conf "$ROOT/usr/lib/binfmt.d/"
@@ -24,18 +22,10 @@ assert_registered qemu-ppc64le
 assert_registered qemu-s390x
 debian=$(sed -n 's/^mask //p' "$BINFMT/qemu-ppc64le")
 
-# systemd-binfmt again, on this same instance (a mount namespace of this user namespace sees
-# its binfmt_misc): it flushes and registers Debian's entries.
-# shellcheck disable=SC2016
-unshare --mount --propagation private bash -c '
-  set -e
-  mount -t tmpfs tmpfs /proc/sys/fs
-  mkdir /proc/sys/fs/binfmt_misc
-  mount --bind "$1" /proc/sys/fs/binfmt_misc
-  mount --bind "$2/etc/binfmt.d" /etc/binfmt.d
-  mount --bind "$2/usr/lib/binfmt.d" /usr/lib/binfmt.d
-  "$3"
-' rerun-systemd-binfmt "$BINFMT" "$ROOT" "$SYSTEMD_BINFMT" || fail "systemd-binfmt failed"
+# systemd-binfmt again, on this same instance (lib.sh's systemd_binfmt): it flushes and
+# registers Debian's entries.
+systemd_binfmt
+assert_eq 0 "$SB_RC" "exit code of systemd-binfmt"
 assert_eq "$debian" "$(sed -n 's/^mask //p' "$BINFMT/qemu-ppc64le")" "qemu-ppc64le's mask after systemd-binfmt"
 assert_not_registered every-qemu-ppc64le # its flush removed binfmtd's other entries
 expect_binfmtd 0

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <utility>
 
 using binfmt::State;
 using binfmtd::Reconciler;
@@ -271,4 +272,44 @@ TEST_CASE("reconciler: a changed definition is swapped in without a gap; a refus
     CHECK(entry(plain, "aa").state == State::Active);
     CHECK(f.kernel.writes == std::vector<std::string>{"-aa", "+aa"});
     CHECK(f.kernel.names() == std::vector<std::string>{"aa"});
+}
+
+TEST_CASE("reconciler: a name another tool registers between the read of the table and binfmtd's write is no "
+          "failure: the table is read again",
+          "[reconciler]") {
+    Fixture f;
+    f.define("aa");
+    // systemd-binfmt's lines, as after its flush, racing binfmtd: it writes bb (identical to
+    // binfmt.d's line) right after binfmtd's first write.
+    f.tree.write("usr/lib/binfmt.d/bb.conf", f.line("bb", f.interp) + "\n");
+    bool raced = false;
+    f.kernel.after_write = [&] {
+        if (!std::exchange(raced, true)) f.kernel.someone_registers(f.line("bb", f.interp));
+    };
+    auto r = f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"+aa"}); // bb's write was refused: EEXIST
+    CHECK(entry(r, "aa").state == State::Active);
+    CHECK(entry(r, "bb").state == State::Active);
+    CHECK(entry(r, "bb").error.empty());
+    CHECK(r.ok());
+    CHECK(r.owned.count("bb")); // declared by binfmt.d: managed whoever wrote it
+    CHECK(r.writes == 2);       // aa's and the refused one, both binfmtd's own writes for the watch
+    CHECK(r.wrote_register);
+    CHECK(r.kernel.count("bb")); // the table as read again: the watch does not take bb as unknown
+
+    // binfmtd.d's own definition taken by a different entry meanwhile: the conflict is reported
+    // as for any foreign entry of that name, not as the kernel's EEXIST.
+    f.kernel.flush();
+    f.define("cc");
+    raced = false;
+    f.kernel.after_write = [&] {
+        if (!std::exchange(raced, true)) f.kernel.someone_registers(f.line("cc", "/usr/bin/theirs"));
+    };
+    f.kernel.writes.clear();
+    auto conflict = f.reconcile();
+    CHECK(entry(conflict, "cc").state == State::Failed);
+    CHECK(entry(conflict, "cc").error.find("File exists") == std::string::npos);
+    CHECK(entry(conflict, "cc").error.find("did not register") != std::string::npos);
+    CHECK(f.kernel.find("cc")->parsed.interpreter == "/usr/bin/theirs");
+    CHECK_FALSE(conflict.owned.count("cc"));
 }
