@@ -15,7 +15,8 @@ ok=0 bad=0
 while [ ! -e "$T/spawn.stop" ]; do
   if "$T/run.gap" >/dev/null 2>&1; then ok=\$((ok + 1)); else bad=\$((bad + 1)); fi
 done
-echo "\$ok \$bad" >"$T/spawn.out"
+# Written whole, then renamed: the test waits for the name and must never read it half-written.
+echo "\$ok \$bad" >"$T/spawn.out.new" && mv "$T/spawn.out.new" "$T/spawn.out"
 SPAWN
 spawned() { [ -e "$T/spawn.out" ]; }
 started() { [ -e "$T/spawn.started" ]; }
