@@ -127,7 +127,10 @@ void load_file(const std::string& path, std::size_t rank, const LoadOptions& opt
         return;
     }
     cfg.files.push_back(path);
-    for (auto& e : valid) candidates.push_back({std::move(e), true, rank, path});
+    for (auto& e : valid) {
+        e.dir_rank = static_cast<std::uint32_t>(rank);
+        candidates.push_back({std::move(e), true, rank, path});
+    }
     for (auto& n : invalid) {
         Entry e;
         e.name = n;
