@@ -172,23 +172,13 @@ struct Planner {
     // swap, the registered entries out of order, and puts the overlapping entries' groups of
     // actions, in rank order, where the first of them was.
     void order() {
-        // Only entries that overlap another are ordered. Extension entries overlap by equal
-        // extension (found by sorting, as a table may hold thousands); magic ones pair by pair.
-        std::vector<const Entry*> overlapping;
-        std::map<std::string, std::vector<const Entry*>> by_extension;
-        std::vector<const Entry*> magic;
-        for (auto& [name, e] : ranked) {
-            if (e.kind == Kind::Extension) by_extension[e.extension].push_back(&e);
-            else magic.push_back(&e);
-        }
-        for (auto& [ext, same] : by_extension)
-            if (same.size() > 1) overlapping.insert(overlapping.end(), same.begin(), same.end());
-        for (const Entry* e : magic)
-            for (const Entry* o : magic)
-                if (e != o && can_overlap(*e, *o)) {
-                    overlapping.push_back(e);
-                    break;
-                }
+        // Only entries that overlap another are ordered.
+        std::vector<const Entry*> all, overlapping;
+        for (auto& [name, e] : ranked) all.push_back(&e);
+        std::set<const Entry*> seen;
+        for (auto [a, b] : overlapping_pairs(all))
+            for (const Entry* e : {a, b})
+                if (seen.insert(e).second) overlapping.push_back(e);
         std::map<std::string, std::size_t> newest_first;
         for (std::size_t i = 0; i < in.kernel_order.size(); ++i) newest_first.emplace(in.kernel_order[i], i);
         for (auto& [name, k] : in.kernel) newest_first.emplace(name, in.kernel_order.size() + newest_first.size());

@@ -98,6 +98,42 @@ std::vector<const Entry*> lowest_rank_first(std::vector<const Entry*> entries) {
     return entries;
 }
 
+std::vector<std::pair<const Entry*, const Entry*>> overlapping_pairs(const std::vector<const Entry*>& entries) {
+    std::vector<std::pair<const Entry*, const Entry*>> out;
+    std::map<std::string, std::vector<const Entry*>> by_extension;
+    std::vector<const Entry*> magic;
+    for (const Entry* e : entries) {
+        if (e->kind == Kind::Extension) by_extension[e->extension].push_back(e);
+        else magic.push_back(e);
+    }
+    for (auto& [ext, same] : by_extension)
+        for (std::size_t i = 0; i < same.size(); ++i)
+            for (std::size_t j = i + 1; j < same.size(); ++j) out.emplace_back(same[i], same[j]);
+    for (std::size_t i = 0; i < magic.size(); ++i)
+        for (std::size_t j = i + 1; j < magic.size(); ++j)
+            if (can_overlap(*magic[i], *magic[j])) out.emplace_back(magic[i], magic[j]);
+    return out;
+}
+
+std::string overlap_sentence(const Entry& winner, const Entry& loser) {
+    return fmt::format("{} wins over {}: {}", in_quotes(winner.name), in_quotes(loser.name),
+                       why_outranks(winner, loser));
+}
+
+std::vector<Diagnostic> overlap_diagnostics(const std::vector<const Entry*>& entries) {
+    std::vector<Diagnostic> out;
+    for (auto [a, b] : overlapping_pairs(entries)) {
+        const Entry& winner = outranks(*a, *b) ? *a : *b;
+        const Entry& loser = &winner == a ? *b : *a;
+        const bool tie = winner.priority == loser.priority;
+        out.push_back({tie ? Severity::Warning : Severity::Info, loser.origin, loser.name,
+                       fmt::format("matches files that {} ({}) matches too; {} runs them: {}{}", in_quotes(winner.name),
+                                   winner.origin.str(), in_quotes(winner.name), why_outranks(winner, loser),
+                                   tie ? " (set `priority` to choose)" : "")});
+    }
+    return out;
+}
+
 std::vector<std::string> registration_order(const std::vector<const Entry*>& lowest_first,
                                             const std::map<std::string, std::size_t>& newest_first,
                                             const std::set<std::string>& registering,

@@ -3,12 +3,14 @@
 // registrations make the kernel's order match the ranks, touching as few entries as it can.
 #pragma once
 
+#include "config.hpp" // Diagnostic
 #include "entry.hpp"
 
 #include <cstddef>
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace binfmt {
@@ -32,6 +34,18 @@ std::string why_outranks(const Entry& winner, const Entry& loser);
 
 // The entries lowest rank first: the order that registers them right.
 std::vector<const Entry*> lowest_rank_first(std::vector<const Entry*> entries);
+
+// Every pair of `entries` that can_overlap, each once. Extension entries are paired through
+// their extension (a table may hold thousands), magic entries one with another.
+std::vector<std::pair<const Entry*, const Entry*>> overlapping_pairs(const std::vector<const Entry*>& entries);
+
+// One overlap as reports say it: "\"hi\" wins over \"lo\": priority 10 over 0".
+std::string overlap_sentence(const Entry& winner, const Entry& loser);
+
+// `binfmtctl validate`'s report of overlapping entries: for each pair, at the entry that loses,
+// which entry runs the files both match and why. A note where priorities decide; a warning where
+// only the tie rule does (a `priority` would say which is meant).
+std::vector<Diagnostic> overlap_diagnostics(const std::vector<const Entry*>& entries);
 
 // `lowest_first`: the entries to be in the kernel, lowest rank first (ties already broken).
 // `newest_first`: the kernel's current order of those already registered (0 = newest).

@@ -136,3 +136,32 @@ TEST_CASE("priority: a fixed entry never moves; the others are still ordered aga
     CHECK(registration_order(ranks, {{"c", 0}, {"b", 1}}, {}, {"b"}) == std::vector<std::string>{"a", "c"});
     CHECK(registration_order(ranks, {{"c", 0}, {"b", 1}, {"a", 2}}, {}, {"b"}).empty());
 }
+
+TEST_CASE("priority: overlapping pairs, each once, and validate's report of them", "[priority]") {
+    Entry a = extension("a", "pyc"), b = extension("b", "pyc"), c = extension("c", "lua"), m1 = magic("m1", {'A', 'B'}),
+          m2 = magic("m2", {'A'}), m3 = magic("m3", {'X'});
+    a.origin = {"/etc/binfmtd.d/a.toml", 1, 1};
+    b.origin = {"/etc/binfmtd.d/a.toml", 4, 1};
+    b.priority = 5;
+    m1.origin = {"/etc/binfmtd.d/m.toml", 1, 1};
+    m2.origin = {"/etc/binfmtd.d/m.toml", 6, 1};
+    const auto pairs = overlapping_pairs({&a, &b, &c, &m1, &m2, &m3});
+    REQUIRE(pairs.size() == 2);
+    CHECK(pairs[0].first->name == "a");
+    CHECK(pairs[0].second->name == "b");
+    CHECK(pairs[1].first->name == "m1");
+    CHECK(pairs[1].second->name == "m2");
+    CHECK(overlap_sentence(b, a) == "\"b\" wins over \"a\": priority 5 over 0");
+
+    const auto diags = overlap_diagnostics({&a, &b, &c, &m1, &m2, &m3});
+    REQUIRE(diags.size() == 2);
+    // Priorities decide: a note, at the entry that loses.
+    CHECK(diags[0].severity == Severity::Info);
+    CHECK(diags[0].str() == "/etc/binfmtd.d/a.toml:1:1: [a] matches files that \"b\" (/etc/binfmtd.d/a.toml:4:1) "
+                            "matches too; \"b\" runs them: priority 5 over 0");
+    // Only the tie rule decides: a warning, which says how to choose.
+    CHECK(diags[1].severity == Severity::Warning);
+    CHECK(diags[1].str() == "/etc/binfmtd.d/m.toml:1:1: [m1] matches files that \"m2\" (/etc/binfmtd.d/m.toml:6:1) "
+                            "matches too; \"m2\" runs them: both priority 0; the later line of "
+                            "\"/etc/binfmtd.d/m.toml\" wins: 6 after 1 (set `priority` to choose)");
+}
