@@ -5,6 +5,7 @@
 #include "entry_checker.hpp"
 #include "escape.hpp"
 #include "presets.hpp"
+#include "priority.hpp"
 #include "sources.hpp"
 #include "table.hpp"
 
@@ -20,17 +21,21 @@ namespace {
 // The daemon's checks of each valid entry (preset interpreter, interpreter trust, native guard,
 // host family), as the diagnostics the daemon's verdicts would be: a refusal is an error, a
 // missing interpreter a warning (binfmtd keeps the entry pending), a disabled preset a note.
-void check_entries(binfmt::Config& cfg) {
+// Returns the entries binfmtd would register (now, or once their interpreter is there).
+std::vector<const binfmt::Entry*> check_entries(binfmt::Config& cfg) {
     const binfmt::EntryChecker checker;
+    std::vector<const binfmt::Entry*> registered;
     for (const auto& e : cfg.entries) {
         const binfmt::Verdict v = checker.desire(e).verdict;
         using K = binfmt::Verdict::Kind;
+        if ((v.ok() || v.kind == K::Missing) && e.enabled) registered.push_back(&e);
         if (v.ok() || v.reason.empty()) continue;
         const binfmt::Severity s = v.kind == K::Missing    ? binfmt::Severity::Warning
                                    : v.kind == K::Disabled ? binfmt::Severity::Info
                                                            : binfmt::Severity::Error;
         cfg.diagnostics.push_back({s, e.origin, e.name, v.reason});
     }
+    return registered;
 }
 
 std::string dump(const nlohmann::json& doc) {
@@ -64,7 +69,8 @@ int verb_validate(const std::vector<std::string>& paths, const std::string& root
         opts.trusted_dirs = binfmt::config_dirs(root);
         cfg = binfmt::load_source_paths(paths, opts);
     }
-    check_entries(cfg);
+    // Entries matching the same files: which one the kernel will run them with, and why.
+    for (auto& d : binfmt::overlap_diagnostics(check_entries(cfg))) cfg.diagnostics.push_back(std::move(d));
     if (out.json) {
         nlohmann::json diags = nlohmann::json::array();
         for (auto& d : cfg.diagnostics) diags.push_back(binfmt::diagnostic_to_json<nlohmann::json>(d));

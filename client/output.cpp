@@ -45,7 +45,8 @@ void print_list(const std::vector<ListRow>& rows, const OutputOptions& out) {
     if (out.legend) std::printf("\n%s listed.\n", plural(rows.size(), "entry", "entries").c_str());
 }
 
-void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const std::string& pin_unknown) {
+void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const std::string& pin_unknown,
+                 bool outranked_foreign) {
     if (out.json) {
         const auto doc = binfmt::entry_to_json<nlohmann::ordered_json>(e);
         std::puts(doc.dump(2).c_str());
@@ -80,7 +81,14 @@ void print_entry(const binfmt::EntryRecord& e, const OutputOptions& out, const s
                          kYellow});
     }
     f.push_back({"Enabled", e.enabled ? "yes" : "no"});
-    if (e.priority != 0) f.push_back({"Priority", std::to_string(e.priority)});
+    if (e.priority != 0 || !e.overlaps.empty()) f.push_back({"Priority", std::to_string(e.priority)});
+    // Entries matching some of the same files: which one runs them, and why.
+    for (auto& o : e.overlaps) f.push_back({"Overlaps", binfmt::escape_text(o)});
+    if (!e.outranked_by.empty())
+        f.push_back({"Outranked by",
+                     fmt::format("{} ({}registered later: the kernel runs the files both match with it)",
+                                 binfmt::escape_text(e.outranked_by), outranked_foreign ? "foreign, " : ""),
+                     kYellow});
     f.push_back({"Origin", e.origin_line > 0 && e.origin.starts_with("/")
                                ? fmt::format("{}:{}", binfmt::escape_text(e.origin), e.origin_line)
                                : or_dash(binfmt::escape_text(e.origin))});

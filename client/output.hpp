@@ -28,7 +28,9 @@ void print_list(const std::vector<ListRow>& rows, const OutputOptions& out);
 
 // `status NAME`: labelled fields, or with --json one object shaped like an entry of Describe().
 // `pin_unknown`: why an F entry's pin could not be told (shown when `entry.pinned` is empty).
-void print_entry(const binfmt::EntryRecord& entry, const OutputOptions& out, const std::string& pin_unknown = {});
+// `outranked_foreign`: whether `entry.outranked_by` is another tool's entry (foreign).
+void print_entry(const binfmt::EntryRecord& entry, const OutputOptions& out, const std::string& pin_unknown = {},
+                 bool outranked_foreign = false);
 
 // `status`: a summary of Describe()'s document (text only; --json prints the document itself):
 // binfmt_misc mounted, writable and enabled, the entries' states, the configuration's diagnostics.

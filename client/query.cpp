@@ -46,7 +46,15 @@ int verb_status(Context& ctx) {
             entry.pinned_stale = probe.stale;
             pin_unknown = probe.why;
         }
-        print_entry(entry, ctx.out, pin_unknown);
+        // Another tool's entry registered later wins over this one (binfmtd never moves it).
+        bool outranked_foreign = false;
+        if (!entry.outranked_by.empty() && !ctx.out.json) {
+            try {
+                outranked_foreign = decode_entry(manager.GetEntry(entry.outranked_by)).state == "foreign";
+            } catch (const sdbus::Error&) { // gone meanwhile: said without the kind
+            }
+        }
+        print_entry(entry, ctx.out, pin_unknown, outranked_foreign);
         return 0;
     }
     const std::string doc = manager.Describe();

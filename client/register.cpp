@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace binfmtctl {
@@ -37,6 +38,16 @@ std::uint32_t offset_arg(const std::string& text) {
     return value;
 }
 
+std::int32_t priority_arg(const std::string& text) {
+    std::int32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
+        throw UsageError(fmt::format("--priority {} is not an integer from {} to {}", binfmt::in_quotes(text),
+                                     std::numeric_limits<std::int32_t>::min(),
+                                     std::numeric_limits<std::int32_t>::max()));
+    return value;
+}
+
 // The definition the command line describes, checked as the daemon will check it, so that a
 // mistyped value is a usage error quoting it rather than a round trip.
 binfmt::Spec spec_from_args(const Args& a) {
@@ -51,6 +62,7 @@ binfmt::Spec spec_from_args(const Args& a) {
     if (a.extension.given()) spec["extension"] = a.extension.value;
     if (a.preset.given()) spec["preset"] = a.preset.value;
     if (a.interpreter.given()) spec["interpreter"] = a.interpreter.value;
+    if (a.priority.given()) spec["priority"] = priority_arg(a.priority.value);
     // Flags only when given, so that a preset's defaults stay unless overridden (--fix-binary=false).
     for (auto& [key, flag] : {std::pair{"preserve-argv0", &a.preserve_argv0}, std::pair{"open-binary", &a.open_binary},
                               std::pair{"credentials", &a.credentials}, std::pair{"fix-binary", &a.fix_binary}})

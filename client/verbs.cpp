@@ -36,6 +36,9 @@ void declare_register(CLI::App& cmd, Args& a) {
                           ->type_name("PRESET");
     a.interpreter.option = cmd.add_option("--interpreter", a.interpreter.value, "Absolute path of the interpreter")
                                ->type_name("PATH");
+    a.priority.option = cmd.add_option("--priority", a.priority.value,
+                                       "Higher wins where entries match the same files (default 0)")
+                            ->type_name("N");
     a.preserve_argv0.option = cmd.add_flag("--preserve-argv0", a.preserve_argv0.value, "Flag P");
     a.open_binary.option = cmd.add_flag("--open-binary", a.open_binary.value, "Flag O");
     a.credentials.option = cmd.add_flag("--credentials", a.credentials.value, "Flag C (implies O)");
@@ -50,8 +53,8 @@ void declare_register(CLI::App& cmd, Args& a) {
     a.mask.option->needs(a.magic.option);
     a.offset.option->needs(a.magic.option);
     for (CLI::Option* o : {name, a.magic.option, a.mask.option, a.offset.option, a.extension.option, a.preset.option,
-                           a.interpreter.option, a.preserve_argv0.option, a.open_binary.option, a.credentials.option,
-                           a.fix_binary.option})
+                           a.interpreter.option, a.priority.option, a.preserve_argv0.option, a.open_binary.option,
+                           a.credentials.option, a.fix_binary.option})
         file->excludes(o);
 }
 

@@ -31,7 +31,7 @@ struct Args {
     std::string name;               // status, register, unregister
     std::string file;               // which FILE, register --file FILE
     std::vector<std::string> paths; // validate
-    Arg<std::string> magic, mask, offset, extension, preset, interpreter;
+    Arg<std::string> magic, mask, offset, extension, preset, interpreter, priority;
     Arg<bool> preserve_argv0, open_binary, credentials, fix_binary;
     bool persist = false, replace = false, force = false;
     bool check = false; // platforms --check

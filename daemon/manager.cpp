@@ -4,8 +4,10 @@
 #include "diagnostic_json.hpp"
 #include "entry_diff.hpp"
 #include "entry_record_json.hpp"
+#include "escape.hpp"
 #include "log.hpp"
 #include "matcher.hpp"
+#include "priority.hpp"
 #include "validate.hpp"
 
 #include <fmt/format.h>
@@ -48,6 +50,7 @@ void Manager::reload(Reconciler::RefusedStandIn refused_stand_in) {
     std::map<std::string, std::string> before;
     for (auto& pe : last_.entries) before[pe.name] = std::string(binfmt::state_name(pe.state));
     last_ = reconciler_.reconcile(refused_stand_in);
+    find_overlaps();
 
     std::map<std::string, std::string> after;
     for (auto& pe : last_.entries) after[pe.name] = std::string(binfmt::state_name(pe.state));
@@ -66,6 +69,68 @@ void Manager::reload(Reconciler::RefusedStandIn refused_stand_in) {
     if (on_reconciled) on_reconciled(last_);
 }
 
+void Manager::find_overlaps() {
+    overlaps_.clear();
+    outranked_by_.clear();
+    std::map<std::string, binfmt::State> state;
+    for (auto& pe : last_.entries) state[pe.name] = pe.state;
+    auto state_of = [&](const std::string& name) {
+        auto it = state.find(name);
+        return it == state.end() ? binfmt::State::Failed : it->second;
+    };
+    std::map<std::string, std::size_t> newest_first;
+    for (std::size_t i = 0; i < last_.kernel_order.size(); ++i) newest_first.emplace(last_.kernel_order[i], i);
+    auto position = [&](const std::string& name) { // not registered yet: it will be the newest
+        auto it = newest_first.find(name);
+        return it == newest_first.end() ? std::size_t{0} : it->second + 1;
+    };
+
+    // The definitions that are or will be in the kernel, and other tools' entries as the kernel has them.
+    std::vector<const binfmt::Entry*> entries;
+    for (auto& [name, e] : last_.defined)
+        if (auto s = state_of(name); s == binfmt::State::Active || s == binfmt::State::Pending) entries.push_back(&e);
+    for (auto& [name, k] : last_.kernel)
+        if (state_of(name) == binfmt::State::Foreign && k.enabled) entries.push_back(&k.entry);
+    for (auto [a, b] : binfmt::overlapping_pairs(entries)) {
+        const bool foreign_a = state_of(a->name) == binfmt::State::Foreign;
+        const bool foreign_b = state_of(b->name) == binfmt::State::Foreign;
+        if (foreign_a && foreign_b) continue; // not binfmtd's to report
+        std::string sentence;
+        if (!foreign_a && !foreign_b) {
+            sentence = binfmt::outranks(*a, *b) ? binfmt::overlap_sentence(*a, *b) : binfmt::overlap_sentence(*b, *a);
+        } else {
+            // Another tool's entry has no rank: the kernel runs the newer one.
+            const binfmt::Entry& theirs = foreign_a ? *a : *b;
+            const binfmt::Entry& ours = foreign_a ? *b : *a;
+            sentence = position(theirs.name) < position(ours.name)
+                           ? fmt::format("{} wins over {}: another tool's, registered later",
+                                         binfmt::in_quotes(theirs.name), binfmt::in_quotes(ours.name))
+                           : fmt::format("{} wins over {}: registered after another tool's",
+                                         binfmt::in_quotes(ours.name), binfmt::in_quotes(theirs.name));
+        }
+        if (!foreign_a) overlaps_[a->name].push_back(sentence);
+        if (!foreign_b) overlaps_[b->name].push_back(sentence);
+    }
+
+    // What the kernel really runs first: among enabled overlapping entries the newer, which for
+    // a managed entry is only right when it outranks it.
+    std::vector<const binfmt::Entry*> registered;
+    for (auto& [name, k] : last_.kernel)
+        if (k.enabled) registered.push_back(&k.entry);
+    for (auto [a, b] : binfmt::overlapping_pairs(registered)) {
+        const binfmt::Entry& newer = position(a->name) < position(b->name) ? *a : *b;
+        const binfmt::Entry& older = &newer == a ? *b : *a;
+        if (state_of(older.name) != binfmt::State::Active) continue; // only binfmtd's own are reported
+        if (state_of(newer.name) != binfmt::State::Foreign) {
+            const auto n = last_.defined.find(newer.name), o = last_.defined.find(older.name);
+            if (n == last_.defined.end() || o == last_.defined.end() || binfmt::outranks(n->second, o->second))
+                continue;
+        }
+        auto& by = outranked_by_[older.name];
+        if (by.empty() || position(newer.name) < position(by)) by = newer.name;
+    }
+}
+
 const binfmt::PlannedEntry* Manager::planned(const std::string& name) const {
     auto it = std::find_if(last_.entries.begin(), last_.entries.end(),
                            [&](const binfmt::PlannedEntry& pe) { return pe.name == name; });
@@ -80,6 +145,8 @@ binfmt::EntryRecord Manager::info(const binfmt::PlannedEntry& pe) const {
     i.origin = pe.origin == files_.path(pe.name, false) ? "runtime" : pe.origin;
 
     i.adopted = pe.adopted;
+    if (auto o = overlaps_.find(pe.name); o != overlaps_.end()) i.overlaps = o->second;
+    if (auto o = outranked_by_.find(pe.name); o != outranked_by_.end()) i.outranked_by = o->second;
 
     const binfmt::Entry* e = nullptr;
     auto k = last_.kernel.find(pe.name);

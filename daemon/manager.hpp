@@ -10,6 +10,7 @@
 #include "status.hpp"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,6 +84,8 @@ private:
     Result<Checked> checked(const std::string& name, const binfmt::Spec& spec, const RegisterOptions& options) const;
     Status apply(const std::vector<Checked>& entries, const RegisterOptions& options);
     binfmt::EntryRecord info(const binfmt::PlannedEntry& pe) const;
+    // EntryRecord's overlaps and outranked-by of every entry, worked out once a reconcile.
+    void find_overlaps();
 
     Kernel& kernel_;
     Reconciler reconciler_;
@@ -90,6 +93,8 @@ private:
     std::vector<std::string> config_dirs_;
     ReconcileReport last_;
     MountFacts mount_;
+    std::map<std::string, std::vector<std::string>> overlaps_; // entry -> overlap sentences
+    std::map<std::string, std::string> outranked_by_;          // entry -> the entry run instead
 };
 
 } // namespace binfmtd

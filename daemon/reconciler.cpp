@@ -1,5 +1,6 @@
 #include "reconciler.hpp"
 
+#include "escape.hpp"
 #include "log.hpp"
 #include "plan_hold.hpp"
 #include "presets.hpp"
@@ -96,6 +97,16 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
         if (auto o = in.owned.find(name); o != in.owned.end()) state.owned[name] = o->second;
         if (auto k = in.kernel.find(name); k != in.kernel.end()) report.kernel[name] = k->second;
     };
+    // The kernel's order as the writes leave it: a registration is the newest entry.
+    auto registered = [&](const std::string& name) {
+        auto& order = report.kernel_order;
+        order.erase(std::remove(order.begin(), order.end(), name), order.end());
+        order.insert(order.begin(), name);
+    };
+    auto removed = [&](const std::string& name) {
+        auto& order = report.kernel_order;
+        order.erase(std::remove(order.begin(), order.end(), name), order.end());
+    };
     auto previous_line = [&](const std::string& name) {
         if (auto o = in.owned.find(name); o != in.owned.end() && !o->second.registration.empty())
             return o->second.registration;
@@ -115,6 +126,7 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
                 report.wrote_register = true;
                 if (auto s = kernel_.add(a.line); s.ok()) {
                     stand_ins.insert(a.name);
+                    registered(a.name);
                 } else if (refused_stand_in == RefusedStandIn::KeepOld) {
                     mark_failed(a.stands_in_for, fmt::format("the kernel rejected the new definition: {}; the "
                                                              "previous registration stays",
@@ -126,6 +138,7 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
                 }
             } else if (auto s = kernel_.remove(a.name); s.ok() || s.failure().errnum == ENOENT) {
                 stand_ins.erase(a.name);
+                removed(a.name);
             } else {
                 log::error("cannot remove {}, the stand-in of {}: {}", a.name, a.stands_in_for, s.failure().message);
             }
@@ -136,6 +149,7 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
             auto s = kernel_.remove(a.name);
             if (s.ok() || s.failure().errnum == ENOENT) {
                 report.kernel.erase(a.name);
+                removed(a.name);
                 log::info("Removed {}", a.name);
             } else {
                 mark_failed(a.name,
@@ -159,15 +173,18 @@ void Reconciler::apply(const binfmt::Plan& plan, const binfmt::PlanInput& in, Re
                                         : std::string();
             const bool put_back = !old.empty() && kernel_.add(old).ok();
             if (put_back) why += "; the previous registration was put back";
+            if (put_back) registered(a.name);
             mark_failed(a.name, std::move(why));
             if (put_back) {
                 ++report.writes;
                 keep_previous(a.name);
             }
         } else if (a.type == binfmt::Action::Type::Restore) { // what it is, the kernel says
+            registered(a.name);
             if (auto k = kernel_.read_entry(a.name)) report.kernel[a.name] = std::move(*k);
             log::info("Restored {} as last registered", a.name);
         } else {
+            registered(a.name);
             report.kernel[a.name] = {a.entry, true};
             log::info("Registered {} ({} -> {})", a.name, binfmt::kind_name(a.entry.kind), a.entry.interpreter);
         }
@@ -236,7 +253,10 @@ ReconcileReport Reconciler::reconcile_pass(RefusedStandIn refused_stand_in, bool
     const KernelTable table = kernel_.read_table();
     for (const auto& p : table.unreadable) log::warning("{}", p);
     in.kernel = table.by_name();
+    // binfmt_misc lists its entries in the order the kernel tries them, the newest first.
+    for (const auto& [name, k] : table.entries) in.kernel_order.push_back(name);
     report.kernel = in.kernel;
+    report.kernel_order = in.kernel_order;
 
     if (!report.mount.writable()) {
         // The kernel stays as it is: every state is the one its table gives.
@@ -250,6 +270,9 @@ ReconcileReport Reconciler::reconcile_pass(RefusedStandIn refused_stand_in, bool
     }
 
     const binfmt::Plan plan = binfmt::make_plan(in);
+    for (const auto& r : plan.reorders)
+        log::info("{}: registering it again, to be tried before {}{}", r.name, binfmt::in_quotes(r.outranks),
+                  r.why.empty() ? "" : fmt::format(" ({})", r.why));
     report.entries = plan.entries;
     state.owned = plan.owned;
     apply(plan, in, refused_stand_in, report, state);

@@ -23,6 +23,7 @@ struct ReconcileReport {
     std::vector<binfmt::PlannedEntry> entries;
     std::map<std::string, binfmt::Entry> defined;      // desired definitions, interpreters filled in
     std::map<std::string, binfmt::KernelEntry> kernel; // the table as read before acting, then as written
+    std::vector<std::string> kernel_order;             // its names so, newest (tried first) first
     std::size_t writes = 0;                            // writes made to binfmt_misc
     // What those writes were, so that the watcher can tell our own inotify
     // events on binfmt_misc from someone else's.

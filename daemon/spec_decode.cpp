@@ -26,6 +26,8 @@ binfmt::Spec decode_spec(const std::map<std::string, sdbus::Variant>& spec) {
             out[key] = value.get<bool>();
         } else if (type == "u") {
             out[key] = value.get<std::uint32_t>();
+        } else if (type == "i") {
+            out[key] = value.get<std::int32_t>();
         } else if (type == "ay") {
             auto bytes = value.get<std::vector<std::uint8_t>>();
             if (bytes.size() > kMaxString)
@@ -34,7 +36,7 @@ binfmt::Spec decode_spec(const std::map<std::string, sdbus::Variant>& spec) {
             out[key] = binfmt::Bytes(bytes.begin(), bytes.end());
         } else {
             throw ApiError(ApiError::Code::InvalidEntry,
-                           fmt::format("spec key {} has D-Bus type {}; use s, b, u or ay as documented",
+                           fmt::format("spec key {} has D-Bus type {}; use s, b, u, i or ay as documented",
                                        binfmt::in_quotes(shorten(key)), binfmt::in_quotes(type)));
         }
     }

@@ -18,7 +18,7 @@ inline constexpr std::size_t kMaxString = 4096;
 // ApiError InvalidEntry when `value` is longer than kMaxString (the message does not quote it).
 void check_length(const std::string& what, const std::string& value);
 
-// a{sv} -> Spec, checking each value's D-Bus type against the documented ones (s, b, u, ay);
+// a{sv} -> Spec, checking each value's D-Bus type against the documented ones (s, b, u, i, ay);
 // ApiError InvalidEntry otherwise. What the keys mean is entry_from_spec's business.
 binfmt::Spec decode_spec(const std::map<std::string, sdbus::Variant>& spec);
 

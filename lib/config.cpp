@@ -11,9 +11,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <sys/stat.h>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -36,6 +38,13 @@ Location loc_of(const std::string& path, const toml::source_region& src) {
     return {path, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
 }
 
+// A value as TOML writes it, for messages.
+std::string toml_text(const toml::node& node) {
+    std::ostringstream out;
+    node.visit([&](const auto& v) { out << v; });
+    return out.str();
+}
+
 // Parses one [entry] table: TOML values -> Spec (types, escapes), then the shared
 // entry_from_spec; each problem is located at its key, or at the table header.
 bool parse_entry(const std::string& path, const std::string& name, const toml::table& tbl, Entry& e,
@@ -47,7 +56,15 @@ bool parse_entry(const std::string& path, const std::string& name, const toml::t
         const std::string k(key.str());
         where[k] = key.source();
         // Exact TOML types only: toml++'s value<T>() would convert integers to booleans.
-        if (auto* s = node.as_string()) {
+        if (k == "priority") {
+            // The one integer that may be negative: any int32, and only an integer.
+            const auto* n = node.as_integer();
+            constexpr auto lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+            if (n && std::in_range<std::int32_t>(n->get())) spec[k] = static_cast<std::int32_t>(n->get());
+            else
+                problems.push_back({k, fmt::format("`priority` = {} is {} ({} to {})", escape_text(toml_text(node)),
+                                                   n ? "out of range" : "not an integer", lo, hi)});
+        } else if (auto* s = node.as_string()) {
             if (k == "magic" || k == "mask") {
                 std::string err;
                 if (auto bytes = unescape(s->get(), err)) spec[k] = std::move(*bytes);
@@ -110,7 +127,10 @@ void load_file(const std::string& path, std::size_t rank, const LoadOptions& opt
         return;
     }
     cfg.files.push_back(path);
-    for (auto& e : valid) candidates.push_back({std::move(e), true, rank, path});
+    for (auto& e : valid) {
+        e.dir_rank = static_cast<std::uint32_t>(rank);
+        candidates.push_back({std::move(e), true, rank, path});
+    }
     for (auto& n : invalid) {
         Entry e;
         e.name = n;

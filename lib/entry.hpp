@@ -59,6 +59,9 @@ struct Entry {
 
     Source source = Source::Binfmtd;
     std::int32_t priority = 0; // higher wins among entries matching the same files
+    // The place of origin's directory among its source's directories, 0 the highest: on a tie of
+    // priorities between overlapping entries the higher directory wins (lib/priority.hpp).
+    std::uint32_t dir_rank = 0;
 };
 
 } // namespace binfmt

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 namespace binfmt {
 
@@ -26,6 +27,13 @@ struct EntryRecord {
     std::string pinned;
     bool pinned_stale = false;
     std::int32_t priority = 0;
+    // The other entries some file could match with this one, each as "\"hi\" wins over \"lo\":
+    // priority 10 over 0" (lib/priority's overlap_sentence; another tool's entry wins when it
+    // was registered later).
+    std::vector<std::string> overlaps;
+    // The entry the kernel runs such a file with instead, where that is not by rank: another
+    // tool's registered later (or one binfmtd may not register again); "" when none.
+    std::string outranked_by;
     bool adopted = false; // another tool's entry, identical to the definition: binfmtd never touches it
     // The kernel's entry when it is not the definition (a failed or pending one, another tool's
     // that differs). All empty (kernel_interpreter "", kernel_offset 0) when the kernel's entry
@@ -63,6 +71,8 @@ inline constexpr std::tuple kEntryFields{EntryField{"name", &EntryRecord::name},
                                          EntryField{"pinned-stale", &EntryRecord::pinned_stale},
                                          EntryField{"origin-line", &EntryRecord::origin_line},
                                          EntryField{"priority", &EntryRecord::priority},
+                                         EntryField{"overlaps", &EntryRecord::overlaps},
+                                         EntryField{"outranked-by", &EntryRecord::outranked_by},
                                          EntryField{"adopted", &EntryRecord::adopted},
                                          EntryField{"kernel-interpreter", &EntryRecord::kernel_interpreter},
                                          EntryField{"kernel-flags", &EntryRecord::kernel_flags},

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace binfmt {
 
@@ -21,6 +22,12 @@ template <typename Json, typename T> void take(const Json& value, T& out) {
     if constexpr (std::is_same_v<T, Bytes>) {
         if (value.is_string())
             if (auto bytes = from_hex(value.template get<std::string>())) out = std::move(*bytes);
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+        if (!value.is_array()) return;
+        T items;
+        for (auto& item : value)
+            if (item.is_string()) items.push_back(item.template get<std::string>());
+        out = std::move(items);
     } else if constexpr (std::is_same_v<T, bool>) {
         if (value.is_boolean()) out = value.template get<bool>();
     } else if constexpr (std::is_integral_v<T>) {

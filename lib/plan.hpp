@@ -70,22 +70,40 @@ struct PlannedEntry {
     bool adopted = false; // the kernel's entry is another tool's, identical to its definition
 };
 
+// A registered entry registered again only to be tried before an overlapping one it outranks.
+struct Reorder {
+    std::string name;
+    std::string outranks; // the entry it must come before
+    std::string why;      // why_outranks: "priority 10 over 0", ...
+};
+
 struct Plan {
     std::vector<Action> actions;        // in the order to apply them
     std::vector<PlannedEntry> entries;  // every managed and foreign entry, sorted by name
     std::map<std::string, Owned> owned; // what we own once the actions succeed
+    std::vector<Reorder> reorders;      // what some of the actions are for, to be logged
 };
 
 struct PlanInput {
     std::vector<Desired> desired;              // sorted or not; names unique
     std::map<std::string, KernelEntry> kernel; // the table as read now
-    std::map<std::string, Owned> owned;        // what we registered before
-    std::set<std::string> broken_origins;      // config files currently unparsable
+    // The kernel's names in the order it tries them, newest first (binfmt_misc lists them so). A
+    // name of `kernel` missing here counts as older than all of these.
+    std::vector<std::string> kernel_order;
+    std::map<std::string, Owned> owned;   // what we registered before
+    std::set<std::string> broken_origins; // config files currently unparsable
     // Entry name -> why its definition is invalid. Such an entry, like one whose file is broken,
     // is kept as it was (never removed).
     std::map<std::string, std::string> invalid;
 };
 
+// Where entries overlap (some file could match both: lib/priority.hpp), the kernel tries the
+// newest first, so the plan registers them lowest rank first and registers again, gaplessly
+// (a stand-in first, as for a swap), a registered entry that a lower-ranked overlapping one is
+// newer than, or is registered after. While such a reorder runs, a file both match may briefly
+// run with an entry's stand-in ahead of a higher-ranked one that is registered again next; it
+// never finds no handler. Another tool's entries are never moved: binfmtd's are ordered
+// against one it adopted (its definition has a priority), not against a foreign one.
 Plan make_plan(const PlanInput& in);
 
 } // namespace binfmt

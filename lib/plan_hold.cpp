@@ -16,6 +16,8 @@ std::string joined(const std::string& first, const std::string& then) {
 Plan hold_plan(const Plan& plan, const PlanInput& in, const std::string& why) {
     std::set<std::string> touched; // entries some action was for (a swap's stand-in counts for its entry)
     for (const auto& a : plan.actions) touched.insert(a.stands_in_for.empty() ? a.name : a.stands_in_for);
+    // Registered only to be tried before another: the kernel has its definition, in another place.
+    for (const auto& r : plan.reorders) touched.erase(r.name);
 
     Plan held;
     held.owned = in.owned;

@@ -24,9 +24,10 @@ constexpr std::array<FlagKey, 4> kFlagKeys{{{"preserve-argv0", &Flags::preserve_
                                             {"credentials", &Flags::credentials},
                                             {"fix-binary", &Flags::fix_binary}}};
 
-constexpr std::array<std::string_view, 12> kKeys{"preset",      "magic",       "mask",       "offset",
+constexpr std::array<std::string_view, 13> kKeys{"preset",      "magic",       "mask",       "offset",
                                                  "extension",   "interpreter", "fix-binary", "preserve-argv0",
-                                                 "open-binary", "credentials", "enabled",    "force"};
+                                                 "open-binary", "credentials", "enabled",    "force",
+                                                 "priority"};
 
 bool known(std::string_view key) { return std::find(kKeys.begin(), kKeys.end(), key) != kKeys.end(); }
 
@@ -39,6 +40,7 @@ std::string unknown_key(std::string_view key) {
 template <typename T> constexpr std::string_view type_name() {
     if constexpr (std::is_same_v<T, bool>) return "true or false";
     else if constexpr (std::is_same_v<T, std::uint32_t>) return "an unsigned integer";
+    else if constexpr (std::is_same_v<T, std::int32_t>) return "a signed 32-bit integer (D-Bus type i)";
     else if constexpr (std::is_same_v<T, std::string>) return "a string";
     else return "bytes";
 }
@@ -115,6 +117,7 @@ bool entry_from_spec(const std::string& name, const Spec& spec, Entry& e, std::v
     get("interpreter", e.interpreter);
     get("enabled", e.enabled);
     get("force", e.force);
+    get("priority", e.priority);
     for (auto& f : kFlagKeys) get(std::string(f.key), e.flags.*f.flag); // overrides a preset's defaults
 
     if (problems.size() == before)
@@ -146,6 +149,7 @@ Spec to_spec(const Entry& e) {
         if (e.flags.*f.flag != defaults.*f.flag) spec[std::string(f.key)] = e.flags.*f.flag;
     if (!e.enabled) spec["enabled"] = false;
     if (e.force) spec["force"] = true;
+    if (e.priority) spec["priority"] = e.priority;
     return spec;
 }
 
@@ -166,6 +170,7 @@ std::string to_toml(const Entry& e) {
         if (e.flags.*f.flag != defaults.*f.flag) out += fmt::format("{} = {}\n", f.key, e.flags.*f.flag);
     if (!e.enabled) out += "enabled = false\n";
     if (e.force) out += "force = true\n";
+    if (e.priority) out += fmt::format("priority = {}\n", e.priority);
     return out;
 }
 

@@ -12,7 +12,8 @@
 
 namespace binfmt {
 
-using SpecValue = std::variant<bool, std::uint32_t, std::string, Bytes>;
+// int32: `priority` (D-Bus i), the one key that can be negative.
+using SpecValue = std::variant<bool, std::uint32_t, std::int32_t, std::string, Bytes>;
 using Spec = std::map<std::string, SpecValue>;
 
 struct SpecProblem {
@@ -20,7 +21,7 @@ struct SpecProblem {
     std::string message;
 };
 
-// Fills `out` (name, kind, match, interpreter, flags, enabled, force, preset) from
+// Fills `out` (name, kind, match, interpreter, flags, enabled, force, preset, priority) from
 // `spec`; every problem (unknown key, wrong type, conflicting keys, kernel limit) is
 // appended. Returns true when there was none.
 bool entry_from_spec(const std::string& name, const Spec& spec, Entry& out, std::vector<SpecProblem>& problems);

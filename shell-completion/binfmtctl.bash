@@ -26,7 +26,7 @@ _binfmtctl() {
         --preset)
             mapfile -t COMPREPLY < <(compgen -W "$(binfmtctl --no-legend presets 2>/dev/null | awk '{print $1}')" -- "$cur")
             return ;;
-        --magic | --mask | --offset | --extension) return ;;
+        --magic | --mask | --offset | --extension | --priority) return ;;
     esac
 
     case $verb in
@@ -45,7 +45,7 @@ _binfmtctl() {
                 mapfile -t COMPREPLY < <(compgen -W "$(_binfmtctl_entries)" -- "$cur")
             fi ;;
         register)
-            mapfile -t COMPREPLY < <(compgen -W "--file --magic --mask --offset --extension --preset --interpreter
+            mapfile -t COMPREPLY < <(compgen -W "--file --magic --mask --offset --extension --preset --interpreter --priority
                 --preserve-argv0 --open-binary --credentials --fix-binary --persist --replace --force
                 $global" -- "$cur") ;;
         which) _filedir ;;

@@ -47,14 +47,14 @@ inline std::string describe(const binfmt::Entry& e) {
                     " offset=" + std::to_string(e.offset) + " extension=[" + e.extension + "] interpreter=[" +
                     e.interpreter + "] flags=" + e.flags.kernel_string() + (e.flags.open_binary ? "(O)" : "") +
                     " enabled=" + std::to_string(e.enabled) + " force=" + std::to_string(e.force) + " preset=[" +
-                    e.preset + "]";
+                    e.preset + "] priority=" + std::to_string(e.priority);
     return s;
 }
 
 inline bool same_definition(const binfmt::Entry& a, const binfmt::Entry& b) {
     return a.name == b.name && a.kind == b.kind && a.magic == b.magic && a.mask == b.mask && a.offset == b.offset &&
            a.extension == b.extension && a.interpreter == b.interpreter && a.flags == b.flags &&
-           a.enabled == b.enabled && a.force == b.force && a.preset == b.preset;
+           a.enabled == b.enabled && a.force == b.force && a.preset == b.preset && a.priority == b.priority;
 }
 
 // One file's text parsed as the loader parses it (file trust is the loader's business, not the parser's).

@@ -17,9 +17,9 @@
 
 namespace {
 
-constexpr const char* kKeys[] = {"preset",      "magic",       "mask",       "offset",
-                                 "extension",   "interpreter", "fix-binary", "preserve-argv0",
-                                 "open-binary", "credentials", "enabled",    "force"};
+constexpr const char* kKeys[] = {"preset",      "magic",      "mask",           "offset",      "extension",
+                                 "interpreter", "fix-binary", "preserve-argv0", "open-binary", "credentials",
+                                 "enabled",     "force",      "priority"};
 constexpr const char* kPresets[] = {"qemu-aarch64", "qemu-arm",   "qemu-riscv64", "qemu-x86_64",
                                     "qemu-i386",    "qemu-s390x", "qemu-nope"};
 
@@ -58,8 +58,9 @@ binfmt::Spec fuzzed_spec(FuzzedDataProvider& in) {
     const int n = in.ConsumeIntegralInRange(0, 8);
     for (int i = 0; i < n && in.remaining_bytes(); ++i) {
         const std::string key = fuzzed_key(in);
-        switch (in.ConsumeIntegralInRange(0, 3)) {
+        switch (in.ConsumeIntegralInRange(0, 4)) {
         case 0: spec[key] = in.ConsumeBool(); break;
+        case 4: spec[key] = in.ConsumeIntegral<std::int32_t>(); break;
         case 1:
             spec[key] = in.ConsumeBool() ? in.ConsumeIntegralInRange<std::uint32_t>(0, 300)
                                          : in.ConsumeIntegral<std::uint32_t>();

@@ -50,7 +50,7 @@ assert_eq 'a(ssssss) 2 "luac" "magic" "/usr/bin/python3" "F" "active" "runtime" 
 # busctl --system call org.binfmtd1 /org/binfmtd1 org.binfmtd1.Manager GetEntry s luac
 manager --json GetEntry s luac
 types=$(json '" ".join(k + ":" + v["type"] for k, v in sorted(d["data"][0].items()))' <<<"$BUS_OUT")
-assert_eq "adopted:b enabled:b error:s extension:s flags:s interpreter:s kernel-flags:s kernel-interpreter:s kernel-magic:ay kernel-mask:ay kernel-offset:u kind:s magic:ay mask:ay name:s offset:u origin:s origin-line:u pinned:s pinned-stale:b priority:i state:s" \
+assert_eq "adopted:b enabled:b error:s extension:s flags:s interpreter:s kernel-flags:s kernel-interpreter:s kernel-magic:ay kernel-mask:ay kernel-offset:u kind:s magic:ay mask:ay name:s offset:u origin:s origin-line:u outranked-by:s overlaps:as pinned:s pinned-stale:b priority:i state:s" \
   "$types" "GetEntry keys and their D-Bus types"
 values=$(json '" ".join(str(d["data"][0][k]["data"]) for k in ("name","kind","interpreter","magic","mask","offset","flags","enabled","state","origin","error"))' <<<"$BUS_OUT")
 assert_eq "luac magic /usr/bin/python3 [27, 76, 117, 65] [255, 255, 255, 223] 0 F True active runtime " "$values" "GetEntry luac"

@@ -98,6 +98,8 @@ EntryRecord sample() {
     r.pinned_stale = true;
     r.origin_line = 12;
     r.priority = -3;
+    r.overlaps = {"\"qemu-aarch64\" wins over \"other\": priority -3 over -4", "a second one ✗"};
+    r.outranked_by = "theirs";
     r.adopted = true;
     r.kernel_interpreter = "/usr/libexec/qemu-binfmt/aarch64-binfmt-P";
     r.kernel_flags = "POF";
@@ -181,8 +183,10 @@ TEST_CASE("the daemon sends names and paths as valid UTF-8") {
     EntryRecord r;
     r.name = "odd\xff";
     r.origin = "/etc/binfmtd.d/\xc3(";
+    r.overlaps = {"\"odd\xff\" wins"};
     const auto decoded = binfmtctl::decode_entry(binfmtd::entry_variants(r));
     CHECK(decoded.name == "odd\\xff");
+    CHECK(decoded.overlaps == std::vector<std::string>{"\"odd\\xff\" wins"});
     CHECK(decoded.origin == "/etc/binfmtd.d/\\xc3(");
 }
 
@@ -210,14 +214,15 @@ TEST_CASE("the JSON form: hex bytes, the table's key order, and back to the same
     CHECK(ordered.dump() == R"({"name":"lua","kind":"magic","interpreter":"","magic":"1b4c7561","mask":"",)"
                             R"("offset":2,"extension":"","flags":"","enabled":true,"state":"active",)"
                             R"("origin":"","error":"","pinned":"","pinned-stale":false,"origin-line":0,)"
-                            R"("priority":0,"adopted":false,"kernel-interpreter":"","kernel-flags":"",)"
+                            R"("priority":0,"overlaps":[],"outranked-by":"","adopted":false,)"
+                            R"("kernel-interpreter":"","kernel-flags":"",)"
                             R"("kernel-magic":"","kernel-mask":"","kernel-offset":0})");
     // Describe's document is a plain nlohmann::json: its keys come out sorted.
     CHECK(binfmt::entry_to_json<nlohmann::json>(r).dump() ==
           R"({"adopted":false,"enabled":true,"error":"","extension":"","flags":"","interpreter":"",)"
           R"("kernel-flags":"","kernel-interpreter":"","kernel-magic":"","kernel-mask":"","kernel-offset":0,)"
           R"("kind":"magic","magic":"1b4c7561","mask":"","name":"lua","offset":2,"origin":"","origin-line":0,)"
-          R"("pinned":"","pinned-stale":false,"priority":0,"state":"active"})");
+          R"("outranked-by":"","overlaps":[],"pinned":"","pinned-stale":false,"priority":0,"state":"active"})");
 
     CHECK(differing_keys(binfmt::entry_from_json(ordered), r) == std::set<std::string>{});
     CHECK(differing_keys(binfmt::entry_from_json(binfmt::entry_to_json<nlohmann::json>(sample())), sample()) ==
@@ -231,7 +236,11 @@ TEST_CASE("decoding JSON keeps the default of a key that is missing, malformed o
     doc["offset"] = -1;      // not a u32
     doc["enabled"] = "true"; // a string, not a boolean
     doc["mask"] = 5;
-    CHECK(differing_keys(binfmt::entry_from_json(doc),
-                         reset(sample(), {"name", "magic", "offset", "enabled", "mask"})) == std::set<std::string>{});
+    doc["overlaps"] = "one"; // not a list
+    CHECK(differing_keys(binfmt::entry_from_json(doc), reset(sample(), {"name", "magic", "offset", "enabled", "mask",
+                                                                        "overlaps"})) == std::set<std::string>{});
+    // A list keeps its strings, and only those.
+    doc["overlaps"] = nlohmann::json::array({"a", 3, "b"});
+    CHECK(binfmt::entry_from_json(doc).overlaps == std::vector<std::string>{"a", "b"});
     CHECK(binfmt::entry_from_json(nlohmann::json::array()) == EntryRecord{});
 }

@@ -345,3 +345,35 @@ TEST_CASE("manager: Describe carries the mount's facts and the configuration's d
     CHECK(doc["writable"] == false);
     CHECK(doc["mount_error"] == "binfmt_misc at \"x\" is mounted read-only");
 }
+
+TEST_CASE("manager: overlapping entries say which wins and why; a later foreign one is reported as winning",
+          "[manager][priority]") {
+    Fixture f;
+    binfmt::Spec hi = f.spec(f.interp, "py"), lo = f.spec(f.other, "py");
+    hi["priority"] = std::int32_t{10};
+    REQUIRE(f.register_entry("hi", hi).ok());
+    REQUIRE(f.register_entry("lo", lo).ok());
+    CHECK(f.kernel.names() == std::vector<std::string>{"hi", "lo"}); // lo registered, hi again above it
+    const std::string sentence = "\"hi\" wins over \"lo\": priority 10 over 0";
+    CHECK(f.manager->get("hi").value().overlaps == std::vector<std::string>{sentence});
+    CHECK(f.manager->get("lo").value().overlaps == std::vector<std::string>{sentence});
+    CHECK(f.manager->get("lo").value().outranked_by.empty()); // hi outranks it: as it should be
+    CHECK(f.manager->get("hi").value().priority == 10);
+
+    // Another tool registers a *.py entry: the newest, it runs such files before both.
+    f.kernel.someone_registers(fmt::format(":theirs:E::py::{}:", f.other));
+    f.manager->reload();
+    CHECK(f.kernel.names() == std::vector<std::string>{"theirs", "hi", "lo"}); // never moved, nor ours for it
+    const auto hi_now = f.manager->get("hi").value();
+    CHECK(hi_now.outranked_by == "theirs");
+    CHECK(std::count(hi_now.overlaps.begin(), hi_now.overlaps.end(),
+                     "\"theirs\" wins over \"hi\": another tool's, registered later") == 1);
+    CHECK(f.manager->get("lo").value().outranked_by == "theirs");
+    CHECK(f.manager->get("theirs").value().overlaps.empty()); // a foreign entry's own record says nothing
+    // In Describe's document too.
+    const auto doc = nlohmann::json::parse(f.manager->describe());
+    bool found = false;
+    for (auto& e : doc["entries"])
+        if (e["name"] == "hi") found = e["outranked-by"] == "theirs" && e["overlaps"].size() == 2;
+    CHECK(found);
+}

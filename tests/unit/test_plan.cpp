@@ -303,3 +303,123 @@ TEST_CASE("a swap's stand-in has a name nobody uses, within NAME_MAX", "[plan]")
     CHECK(q.actions[0].name.size() == 255);
     CHECK(q.actions[0].name.ends_with(".binfmtd-swap"));
 }
+
+namespace {
+// An entry matching *.py with a priority, defined at a line of /etc/binfmtd.d/a.toml.
+Entry py(const std::string& name, std::int32_t priority, int line = 1) {
+    Entry e = ext(name);
+    e.extension = "py";
+    e.priority = priority;
+    e.origin.line = line;
+    return e;
+}
+// The kernel holds `entries` (newest first), all binfmtd's own.
+void registered(PlanInput& in, const std::vector<Entry>& entries) {
+    for (auto& e : entries) {
+        in.kernel[e.name] = in_kernel(e);
+        in.kernel_order.push_back(e.name);
+        in.owned[e.name] = {e.name, e.origin.file, {}, {}};
+    }
+}
+} // namespace
+
+TEST_CASE("overlapping entries are registered lowest rank first, whatever their names", "[plan][priority]") {
+    PlanInput in;
+    in.desired = {{py("a", 10), {}, {}}, {py("b", 0), {}, {}}, {ext("c"), {}, {}}, {py("d", 5), {}, {}}};
+    Plan p = make_plan(in);
+    // c overlaps nothing and stays where it was; the three *.py entries go where the first of
+    // them was, b (0) first, a (10) last: the kernel tries a first.
+    CHECK(actions(p) == std::vector<std::string>{"+b", "+d", "+a", "+c"});
+    CHECK(p.reorders.empty()); // nothing was registered again only for its place
+}
+
+TEST_CASE("a kernel order that matches the ranks is left alone: nothing written", "[plan][priority]") {
+    PlanInput in;
+    in.desired = {{py("a", 10), {}, {}}, {py("b", 0), {}, {}}};
+    registered(in, {py("a", 10), py("b", 0)});
+    CHECK(make_plan(in).actions.empty());
+}
+
+TEST_CASE("an entry out of order is registered again through a stand-in, above what it outranks", "[plan][priority]") {
+    PlanInput in;
+    in.desired = {{py("a", 10), {}, {}}, {py("b", 0), {}, {}}};
+    registered(in, {py("b", 0), py("a", 10)}); // b newest: the kernel would run b
+    Plan p = make_plan(in);
+    CHECK(actions(p) == std::vector<std::string>{"+a.binfmtd-swap", "-a", "+a", "-a.binfmtd-swap"});
+    REQUIRE(p.reorders.size() == 1);
+    CHECK(p.reorders[0].name == "a");
+    CHECK(p.reorders[0].outranks == "b");
+    CHECK(p.reorders[0].why == "priority 10 over 0");
+    CHECK(state_of(p, "a").state == State::Active);
+    CHECK_FALSE(p.owned.at("a").adopted);
+
+    // Priorities swapped in the configuration: b is the one to move now.
+    in.desired = {{py("a", 0), {}, {}}, {py("b", 10), {}, {}}};
+    in.kernel_order = {"a", "b"};
+    CHECK(actions(make_plan(in)) == std::vector<std::string>{"+b.binfmtd-swap", "-b", "+b", "-b.binfmtd-swap"});
+
+    // Ties are broken by the tie rule: the later line wins.
+    in.desired = {{py("a", 0, 3), {}, {}}, {py("b", 0, 8), {}, {}}};
+    const Plan tie = make_plan(in);
+    CHECK(actions(tie) == std::vector<std::string>{"+b.binfmtd-swap", "-b", "+b", "-b.binfmtd-swap"});
+    CHECK(tie.reorders.at(0).why == "both priority 0; the later line of \"/etc/binfmtd.d/a.toml\" wins: 8 after 3");
+}
+
+TEST_CASE("a new or changed low entry lifts the overlapping ones above it again", "[plan][priority]") {
+    PlanInput in;
+    in.desired = {{py("a", 10), {}, {}}, {py("b", 5), {}, {}}, {py("c", 0), {}, {}}};
+    registered(in, {py("a", 10), py("b", 5)});
+    // c is new (as after it was added, or flushed alone): registered first, then b and a again.
+    CHECK(actions(make_plan(in)) == std::vector<std::string>{"+c", "+b.binfmtd-swap", "-b", "+b", "-b.binfmtd-swap",
+                                                             "+a.binfmtd-swap", "-a", "+a", "-a.binfmtd-swap"});
+    // After a flush: every one registered, in rank order, no stand-in needed.
+    PlanInput flushed;
+    flushed.desired = in.desired;
+    flushed.owned = in.owned;
+    CHECK(actions(make_plan(flushed)) == std::vector<std::string>{"+c", "+b", "+a"});
+}
+
+TEST_CASE("a name the kernel's order lacks counts as the oldest", "[plan][priority]") {
+    PlanInput in;
+    in.desired = {{py("a", 10), {}, {}}, {py("b", 0), {}, {}}};
+    registered(in, {py("a", 10), py("b", 0)});
+    in.kernel_order = {"b"}; // a not listed: older than b, so out of order
+    CHECK(actions(make_plan(in)) == std::vector<std::string>{"+a.binfmtd-swap", "-a", "+a", "-a.binfmtd-swap"});
+}
+
+TEST_CASE("another tool's entries are never moved: adopted ones are ranked, foreign ones ignored", "[plan][priority]") {
+    PlanInput in;
+    // hi is adopted (another tool's, identical to its binfmtd.d definition), and older than lo.
+    in.desired = {{py("hi", 10), {}, {}}, {py("lo", 0), {}, {}}};
+    in.kernel["hi"] = in_kernel(py("hi", 10));
+    in.kernel["lo"] = in_kernel(py("lo", 0));
+    in.kernel_order = {"lo", "hi"};
+    in.owned["lo"] = {"lo", "/etc/binfmtd.d/a.toml", {}, {}};
+    Plan p = make_plan(in);
+    CHECK(p.actions.empty()); // hi would have to move: it is not binfmtd's to register again
+    CHECK(state_of(p, "hi").adopted);
+
+    // An adopted entry newer than a managed one that outranks it: the managed one moves above it.
+    in.desired = {{py("hi", 0), {}, {}}, {py("lo", 10), {}, {}}};
+    in.kernel_order = {"hi", "lo"};
+    CHECK(actions(make_plan(in)) == std::vector<std::string>{"+lo.binfmtd-swap", "-lo", "+lo", "-lo.binfmtd-swap"});
+
+    // A foreign entry newer than a managed one: left alone, and nothing moves for it.
+    PlanInput f;
+    f.desired = {{py("mine", 10), {}, {}}};
+    registered(f, {py("mine", 10)});
+    Entry theirs = py("theirs", 0);
+    f.kernel["theirs"] = in_kernel(theirs);
+    f.kernel_order.insert(f.kernel_order.begin(), "theirs");
+    CHECK(make_plan(f).actions.empty());
+}
+
+TEST_CASE("an entry disabled in the kernel is not registered again for its place", "[plan][priority]") {
+    PlanInput in;
+    in.desired = {{py("a", 10), {}, {}}, {py("b", 0), {}, {}}};
+    registered(in, {py("b", 0), py("a", 10)});
+    in.kernel["a"].enabled = false; // echo 0 > .../a: registering it again would enable it
+    Plan p = make_plan(in);
+    CHECK(p.actions.empty());
+    CHECK(state_of(p, "a").state == State::Disabled);
+}

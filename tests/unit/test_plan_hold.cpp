@@ -86,3 +86,20 @@ TEST_CASE("hold: foreign and failed entries are as the planner says", "[plan_hol
     CHECK(held(p, "unsafe").state == State::Failed);
     CHECK(held(p, "unsafe").error == "writable by others");
 }
+
+TEST_CASE("hold: an entry only out of order stays active: the kernel has its definition", "[plan_hold][priority]") {
+    PlanInput in;
+    Entry hi = ext("hi"), lo = ext("lo");
+    hi.extension = lo.extension = "py";
+    hi.priority = 10;
+    in.desired = {{hi, {}, {}}, {lo, {}, {}}};
+    in.kernel["hi"] = {hi, true};
+    in.kernel["lo"] = {lo, true};
+    in.kernel_order = {"lo", "hi"}; // lo runs *.py: hi would be registered again
+    in.owned["hi"] = owned("hi");
+    in.owned["lo"] = owned("lo");
+    REQUIRE(make_plan(in).reorders.size() == 1);
+    const Plan p = hold(in);
+    CHECK(held(p, "hi").state == State::Active);
+    CHECK(held(p, "hi").error == kWhy);
+}

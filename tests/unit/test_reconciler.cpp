@@ -313,3 +313,85 @@ TEST_CASE("reconciler: a name another tool registers between the read of the tab
     CHECK(f.kernel.find("cc")->parsed.interpreter == "/usr/bin/theirs");
     CHECK_FALSE(conflict.owned.count("cc"));
 }
+
+namespace {
+// Two entries matching *.py, each with its own interpreter, in etc/binfmtd.d/py.toml.
+struct Overlap : Fixture {
+    std::string one = tree.interpreter("opt/interp/one"), two = tree.interpreter("opt/interp/two");
+    void priorities(int p_one, int p_two, const std::string& extra = {}) const {
+        tree.write("etc/binfmtd.d/py.toml",
+                   fmt::format("[one]\nextension = \"py\"\ninterpreter = \"{}\"\npriority = {}\n{}"
+                               "[two]\nextension = \"py\"\ninterpreter = \"{}\"\npriority = {}\n",
+                               one, p_one, extra, two, p_two));
+    }
+    // The entry the kernel runs x.py with: the newest enabled one matching it.
+    std::string winner() const {
+        for (auto& s : kernel.table)
+            if (s.enabled && !s.parsed.magic && s.parsed.extension == "py") return s.parsed.interpreter;
+        return "none";
+    }
+};
+} // namespace
+
+TEST_CASE("reconciler: the higher priority runs, through a flush, a repin, a restart and swapped priorities",
+          "[reconciler][priority]") {
+    Overlap f;
+    f.priorities(10, 0);
+    f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"+two", "+one"});
+    CHECK(f.winner() == f.one);
+
+    // Converged: nothing is written, by this binfmtd or by a restarted one.
+    f.kernel.writes.clear();
+    CHECK(f.reconcile().writes == 0);
+    CHECK(Reconciler(f.tree.root(), f.kernel).reconcile().writes == 0);
+    CHECK(f.kernel.writes.empty());
+
+    // A flush: both come back, the lower first.
+    f.kernel.flush();
+    f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"+two", "+one"});
+    CHECK(f.winner() == f.one);
+
+    // Someone removes and registers `two` again: it is newer now, and `one` moves above it.
+    REQUIRE(f.kernel.remove("two").ok());
+    f.kernel.someone_registers(fmt::format(":two:E::py::{}:", f.two));
+    f.kernel.writes.clear();
+    const auto r = f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"+one.binfmtd-swap", "-one", "+one", "-one.binfmtd-swap"});
+    CHECK(f.winner() == f.one);
+    CHECK(r.kernel_order == std::vector<std::string>{"one", "two"});
+
+    // The priorities swapped: `two` moves, no moment without a handler for x.py.
+    f.priorities(0, 10);
+    std::vector<std::size_t> matching;
+    f.kernel.after_write = [&] { matching.push_back(f.kernel.matching("x.py")); };
+    f.kernel.writes.clear();
+    f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"+two.binfmtd-swap", "-two", "+two", "-two.binfmtd-swap"});
+    CHECK(std::find(matching.begin(), matching.end(), 0U) == matching.end());
+    CHECK(f.winner() == f.two);
+    f.kernel.after_write = nullptr;
+    f.kernel.writes.clear();
+    CHECK(f.reconcile().writes == 0);
+}
+
+TEST_CASE("reconciler: an F entry repinned below a higher one lifts that one above it again",
+          "[reconciler][priority]") {
+    Overlap f;
+    // `one` (10) outranks `two` (0), an F entry: repinning `two` makes it the newest.
+    f.tree.write("etc/binfmtd.d/py.toml",
+                 fmt::format("[one]\nextension = \"py\"\ninterpreter = \"{}\"\npriority = 10\n"
+                             "[two]\nextension = \"py\"\ninterpreter = \"{}\"\nfix-binary = true\n",
+                             f.one, f.two));
+    f.reconcile();
+    CHECK(f.winner() == f.one);
+    f.tree.interpreter("opt/interp/two"); // a new file under the same name
+    f.kernel.writes.clear();
+    f.reconcile();
+    CHECK(f.kernel.writes == std::vector<std::string>{"+two.binfmtd-swap", "-two", "+two", "-two.binfmtd-swap",
+                                                      "+one.binfmtd-swap", "-one", "+one", "-one.binfmtd-swap"});
+    CHECK(f.winner() == f.one);
+    f.kernel.writes.clear();
+    CHECK(f.reconcile().writes == 0);
+}
