@@ -434,11 +434,10 @@ update_binfmts() {
 }
 
 # ---- binfmtd beside systemd-binfmt and update-binfmts ------------------------------------
-# coexistence_root: $ROOT with this machine's real binfmt.d files and binfmt-support records
-# (Debian's qemu-user-static, python3.11-minimal, llvm), two fixture records nobody imported yet
-# (fixture-magic, fixture-ext, both run by $T/bin/fixture), a binfmtd.d entry "own", and in the
-# kernel "foreign-hand", registered by hand, that no source declares.
-coexistence_root() {
+# copy_system_formats: this machine's real binfmt.d files and binfmt-support records (Debian's
+# qemu-user-static, python3.11-minimal, llvm) copied under $ROOT, with the directories the two
+# sources read; a missing package fails the test.
+copy_system_formats() {
   local f
   for f in qemu-aarch64.conf python3.11.conf llvm-14-runtime.binfmt.conf; do
     [ -f "/usr/lib/binfmt.d/$f" ] || fail "/usr/lib/binfmt.d/$f is missing: install qemu-user-static, python3.11-minimal and llvm"
@@ -447,6 +446,14 @@ coexistence_root() {
   mkdir -p "$ROOT/usr/lib/binfmt.d" "$ROOT/etc/binfmt.d" "$ROOT/usr/share/binfmts" "$ROOT/var/lib/binfmts"
   cp /usr/lib/binfmt.d/*.conf "$ROOT/usr/lib/binfmt.d/"
   cp -L /usr/share/binfmts/* "$ROOT/usr/share/binfmts/"
+}
+
+# coexistence_root: $ROOT with this machine's real binfmt.d files and binfmt-support records
+# (Debian's qemu-user-static, python3.11-minimal, llvm), two fixture records nobody imported yet
+# (fixture-magic, fixture-ext, both run by $T/bin/fixture), a binfmtd.d entry "own", and in the
+# kernel "foreign-hand", registered by hand, that no source declares.
+coexistence_root() {
+  copy_system_formats
   stub_interpreter "$T/bin/fixture"
   printf 'package fixture\ninterpreter %s\nmagic \\x01FXM\\x02\nmask \\xff\\xff\\xdf\\xff\\xff\n' "$T/bin/fixture" \
     >"$ROOT/usr/share/binfmts/fixture-magic"

@@ -8,14 +8,7 @@
 
 SYSTEMD_BINFMT=/lib/systemd/systemd-binfmt
 [ -x "$SYSTEMD_BINFMT" ] || fail "$SYSTEMD_BINFMT is missing: install systemd"
-for f in qemu-aarch64.conf python3.11.conf llvm-14-runtime.binfmt.conf; do
-  [ -f "/usr/lib/binfmt.d/$f" ] || fail "/usr/lib/binfmt.d/$f is missing: install qemu-user-static, python3.11-minimal and llvm"
-done
-[ -f /usr/share/binfmts/qemu-aarch64 ] || fail "/usr/share/binfmts/qemu-aarch64 is missing: install qemu-user-static"
-
-mkdir -p "$ROOT/usr/lib/binfmt.d" "$ROOT/etc/binfmt.d" "$ROOT/usr/share/binfmts" "$ROOT/var/lib/binfmts"
-cp /usr/lib/binfmt.d/*.conf "$ROOT/usr/lib/binfmt.d/"
-cp -L /usr/share/binfmts/* "$ROOT/usr/share/binfmts/"
+copy_system_formats
 # A record binfmt-support imported, and one nobody imported (binfmt-support is not installed here).
 stub_interpreter "$T/bin/imported"
 printf 'package fixture\ninterpreter %s\nmagic \\x01IMP\\x02\nmask \\xff\\xff\\xdf\\xff\\xff\n' "$T/bin/imported" \
